@@ -1,0 +1,36 @@
+# Two commands do everything on a fresh machine with Python 3.11+:
+#   make demo   set up .venv, migrate, load the demo and serve it on http://127.0.0.1:8000
+#   make test   set up .venv and run the whole test suite
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test serve lint worker beat web
+
+$(STAMP): requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Partnership needs Python 3.11 or newer.")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: $(STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+# The production processes, for starting by hand (docker-compose.yml runs the same).
+web: $(STAMP)
+	$(VENV)/bin/gunicorn config.wsgi --bind 0.0.0.0:8000 --workers 2
+worker: $(STAMP)
+	$(VENV)/bin/celery -A config worker --loglevel INFO
+beat: $(STAMP)
+	$(VENV)/bin/celery -A config beat --loglevel INFO

@@ -1,0 +1,150 @@
+"""Builds the demo: three partnerships with clusters, schools and one account per role each.
+
+Safe to run again: what exists is kept, what is missing is added, and demo passwords are reset.
+"""
+
+import random
+import re
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils.text import slugify
+
+from partnership.models import Membership, Partnership
+from partnership.roles import CLUSTER_ROLES, SCHOOL_ROLES, Role
+from partnership.services import membership_add, partnership_create
+from schools.models import Cluster, ClusterMembership, Phase, School, SchoolType
+from schools.services import cluster_add_school, cluster_create, schools_create_many
+
+from .data import DEMO_PASSWORD, PARTNERSHIPS, PEOPLE
+
+User = get_user_model()
+ASSOCIATE = re.compile(r"\s*\(Associate\)$")
+
+
+def _phase(name: str, cluster: str) -> str:
+    if "Specialist" in cluster:
+        return Phase.SPECIAL
+    if "Alternative Provision" in name:
+        return Phase.AP
+    if re.search(r"High|Grammar|Secondary|Academy$|Lightcliffe Academy|Brooksbank|Crossley", name) and (
+        "Secondary" in cluster or "High" in name
+    ):
+        return Phase.SECONDARY
+    return Phase.PRIMARY
+
+
+def _school_type(name: str, phase: str) -> str:
+    if phase == Phase.SPECIAL:
+        return SchoolType.SPECIAL
+    if phase == Phase.AP:
+        return SchoolType.AP
+    if "Academy" in name or "Trust" in name:
+        return SchoolType.ACADEMY
+    return SchoolType.MAINTAINED
+
+
+def _invented_school(rng: random.Random, *, name: str, cluster: str, urn: str, la_code: str) -> School:
+    phase = _phase(name, cluster)
+    if phase == Phase.SECONDARY:
+        ages, pupils = (11, 18 if "Sixth" in name or "Grammar" in name else 16), rng.randint(650, 1600)
+    elif phase == Phase.SPECIAL:
+        ages, pupils = (3, 19), rng.randint(60, 220)
+    elif phase == Phase.AP:
+        ages, pupils = (11, 16), rng.randint(25, 90)
+    elif "Infant" in name:
+        ages, pupils = (3, 7), rng.randint(80, 270)
+    elif "Junior" in name:
+        ages, pupils = (7, 11), rng.randint(120, 360)
+    else:
+        ages, pupils = (3, 11), rng.randint(90, 630)
+    school_type = _school_type(name, phase)
+    return School(
+        urn=urn, name=name, la_code=la_code, phase=phase, school_type=school_type,
+        age_low=ages[0], age_high=ages[1], pupils=pupils, capacity=int(pupils * rng.uniform(1.0, 1.25)),
+        fsm_pct=Decimal(f"{rng.uniform(4, 48):.1f}"),
+        trust_name="Demo Learning Trust" if school_type == SchoolType.ACADEMY else "",
+    )
+
+
+@transaction.atomic
+def load_partnership(spec: dict, *, actor) -> tuple[Partnership, bool]:
+    existing = Partnership.objects.filter(slug=spec["slug"]).first()
+    if existing:
+        return existing, False
+    partnership = partnership_create(actor=actor, slug=spec["slug"], name=spec["name"], la_codes=spec["la_codes"])
+    rng = random.Random(spec["slug"])
+    la_code = spec["la_codes"][0]
+    schools: dict[str, School] = {}
+    placements: list[tuple[str, str, str]] = []
+    for cluster_name, members in spec["clusters"].items():
+        for listed in members:
+            name = ASSOCIATE.sub("", listed)
+            kind = ClusterMembership.Kind.ASSOCIATE if name != listed else ClusterMembership.Kind.FULL
+            if name not in schools:
+                urn = f"{la_code}{len(schools) + 1:03d}"
+                schools[name] = _invented_school(rng, name=name, cluster=cluster_name, urn=urn, la_code=la_code)
+            placements.append((cluster_name, name, kind))
+    schools_create_many(
+        actor=actor, partnership=partnership, schools=list(schools.values()), reason="Demo data."
+    )
+    clusters = {
+        name: cluster_create(actor=actor, partnership=partnership, name=name, slug=slugify(name)[:80], reason="Demo data.")
+        for name in spec["clusters"]
+    }
+    # Full memberships first, so an associate listing never takes a school's one full place.
+    for cluster_name, name, kind in sorted(placements, key=lambda p: p[2] != ClusterMembership.Kind.FULL):
+        cluster_add_school(actor=actor, cluster=clusters[cluster_name], school=schools[name], kind=kind, reason="Demo data.")
+    return partnership, True
+
+
+def demo_user(username: str, *, first_name: str = "", last_name: str = "", superuser: bool = False):
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User(username=username, email=f"{username}@demo.invalid", first_name=first_name, last_name=last_name)
+    user.is_superuser = user.is_staff = superuser
+    user.is_active = True
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    return user
+
+
+@transaction.atomic
+def load_accounts(partnership: Partnership, *, actor) -> list[str]:
+    first_cluster = Cluster.objects.for_partnership(partnership).order_by("pk").first()
+    first_school = (
+        School.objects.for_partnership(partnership)
+        .filter(cluster_memberships__cluster=first_cluster, cluster_memberships__kind=ClusterMembership.Kind.FULL)
+        .order_by("pk")
+        .first()
+    )
+    usernames = []
+    for role in Role.values:
+        first, last = PEOPLE[role]
+        username = f"{role}.{partnership.slug}"
+        user = demo_user(username, first_name=first, last_name=last)
+        school = first_school if role in SCHOOL_ROLES else None
+        cluster = first_cluster if role in CLUSTER_ROLES else None
+        held = Membership.objects.for_partnership(partnership).active().filter(user=user, role=role).exists()
+        if not held:
+            membership_add(
+                actor=actor, partnership=partnership, user=user, role=role, school=school, cluster=cluster,
+                reason="Demo account.",
+            )
+        usernames.append(username)
+    return usernames
+
+
+def load_demo(stdout=None) -> dict:
+    admin = demo_user("admin", first_name="Platform", last_name="Admin", superuser=True)
+    summary = {}
+    for spec in PARTNERSHIPS:
+        partnership, created = load_partnership(spec, actor=admin)
+        accounts = load_accounts(partnership, actor=None)
+        summary[partnership.slug] = {"created": created, "accounts": accounts}
+        if stdout is not None:
+            state = "created" if created else "already there, kept"
+            count = School.objects.for_partnership(partnership).count()
+            stdout.write(f"{partnership.name}: {state}; {count} schools; accounts {', '.join(accounts)}")
+    return summary

@@ -1,0 +1,12 @@
+from django.core.management.base import BaseCommand
+
+from demo.data import DEMO_PASSWORD
+from demo.loader import load_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo partnerships and one account per role. Safe to run again."
+
+    def handle(self, *args, **options):
+        load_demo(stdout=self.stdout)
+        self.stdout.write(self.style.SUCCESS(f"Demo ready. Every demo account, and admin, uses the password {DEMO_PASSWORD!r}."))

@@ -1,0 +1,8 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(time_limit=60, acks_late=True)
+def invitation_send(invitation_id: int) -> bool:
+    return services.invitation_send(invitation_id=invitation_id)
