@@ -4,6 +4,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .models import Membership
+from .tenancy import attach, resolve_tenant
+
+
+class TenantAPIMixin:
+    """For API views under /api/p/<partnership_slug>/: after authentication, the same tenant check
+    as pages (an outsider's answer is the 404 of a missing partnership); sets request.partnership
+    and request.roles for get_queryset to pass to a selector."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        attach(request, resolve_tenant(request.user, kwargs["partnership_slug"]))
 
 
 class MembershipSerializer(serializers.ModelSerializer):

@@ -1,15 +1,15 @@
-"""The tenant comes from the URL: /p/<partnership_slug>/... is checked before any view runs.
+"""The tenant comes from the URL: /p/<partnership_slug>/... is checked before any page view runs.
 
 Anonymous people are sent to log in; a signed-in person with no active membership (and not a
-platform admin) gets the same 404 as a partnership that does not exist.
+platform admin) gets the same 404 as a partnership that does not exist. API views authenticate
+by token as well as session, so they make the same check after authentication, in
+``partnership.api.TenantAPIMixin``.
 """
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404
+from rest_framework.views import APIView
 
-from .models import Partnership
-from .roles import PLATFORM_ADMIN
-from .selectors import memberships_for_user
+from .tenancy import attach, resolve_tenant
 
 
 class PartnershipMiddleware:
@@ -26,19 +26,12 @@ class PartnershipMiddleware:
         slug = view_kwargs.get("partnership_slug")
         if slug is None:
             return None
+        view_class = getattr(view_func, "cls", None)
+        if view_class is not None and issubclass(view_class, APIView):
+            return None
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        partnership = Partnership.objects.filter(slug=slug).first()
-        if partnership is None:
-            raise Http404("No such partnership.")
-        memberships = memberships_for_user(request.user, partnership)
-        roles = {m.role for m in memberships}
-        if request.user.is_superuser:
-            roles.add(PLATFORM_ADMIN)
-        if not roles:
-            raise Http404("No such partnership.")
-        request.partnership = partnership
-        request.memberships = memberships
-        request.roles = frozenset(roles)
-        request.session["partnership_slug"] = partnership.slug
+        tenant = resolve_tenant(request.user, slug)
+        attach(request, tenant)
+        request.session["partnership_slug"] = tenant.partnership.slug
         return None
