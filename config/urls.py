@@ -22,6 +22,7 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    path("api/p/<slug:partnership_slug>/", include("schools.api_urls")),
     path("api/me/", partnership_api.MeView.as_view(), name="api_me"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularRedocView.as_view(url_name="api_schema"), name="api_docs"),
