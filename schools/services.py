@@ -23,7 +23,8 @@ def schools_create_many(*, actor, partnership: Partnership, schools: list[School
         if school.la_code not in partnership.la_codes:
             errors.append(f"Row {index}: LA code {school.la_code} is not one of {partnership}'s.")
         try:
-            school.full_clean(validate_constraints=False)
+            # The partnership is set here, and URN clashes are checked in one query below.
+            school.full_clean(exclude=["partnership"], validate_unique=False, validate_constraints=False)
         except ValidationError as exc:
             errors.append(f"Row {index}: {'; '.join(exc.messages)}")
     urns = [s.urn for s in schools]

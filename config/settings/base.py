@@ -132,6 +132,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Partnership <no-repl
 
 # Celery: no broker means tasks run eagerly in the calling process.
 CELERY_TASK_ALWAYS_EAGER = not env.str("CELERY_BROKER_URL", default="")
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="memory://")
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=None if CELERY_TASK_ALWAYS_EAGER else CELERY_BROKER_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -143,7 +144,6 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 REST_FRAMEWORK = {
@@ -179,3 +179,11 @@ LOGGING = {
 
 # The address people reach the service at, for links in emails.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
+# Beat: sweep up invitations whose email was not queued (say the broker was down at the time).
+CELERY_BEAT_SCHEDULE = {
+    "invitations-send-unsent": {
+        "task": "partnership.tasks.invitations_send_unsent",
+        "schedule": env.float("INVITATION_SWEEP_SECONDS", default=600.0),
+    },
+}

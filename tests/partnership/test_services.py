@@ -1,0 +1,118 @@
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import CommandError, call_command
+
+from partnership.models import AuditEvent, Membership, Partnership
+from partnership.roles import Role, can_grant
+from partnership.services import membership_add, membership_change_role, membership_end, membership_invite
+from schools.models import School
+from schools.services import schools_create_many
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("role", ["board", "clusterlead", "clusterofficer", "head", "governor", "partner"])
+def test_only_officers_grant_roles(world, role):
+    with pytest.raises(PermissionDenied, match="Only an LA officer"):
+        membership_add(actor=world.a.users[role], partnership=world.a.partnership, user=world.b.users["head"],
+                       role=Role.PARTNER)
+
+
+def test_an_officer_of_one_partnership_grants_nothing_in_another(world):
+    with pytest.raises(PermissionDenied):
+        membership_add(actor=world.a.users["officer"], partnership=world.b.partnership, user=world.a.users["head"],
+                       role=Role.PARTNER)
+
+
+def test_nobody_grants_a_role_above_their_own():
+    assert can_grant({Role.OFFICER}, Role.OFFICER) == (True, "The role is at or below your own.")
+    allowed, reason = can_grant({Role.OFFICER, Role.BOARD}, Role.PARTNER)
+    assert allowed
+    # Ranks order the roles; a would-be manager below officer is refused before rank is even compared.
+    allowed, reason = can_grant({Role.BOARD}, Role.OFFICER)
+    assert not allowed and "Only an LA officer" in reason
+
+
+def test_rank_check_refuses_a_role_above_the_actors(monkeypatch):
+    import partnership.roles as roles
+
+    monkeypatch.setattr(roles, "PEOPLE_MANAGERS", frozenset({Role.BOARD}))
+    allowed, reason = roles.can_grant({Role.BOARD}, Role.OFFICER)
+    assert not allowed and "above your own" in reason
+    assert roles.can_grant({Role.BOARD}, Role.HEAD)[0]
+
+
+def test_a_head_needs_a_school_and_nothing_is_saved_without_one(world):
+    before = Membership.objects.count(), AuditEvent.objects.count()
+    with pytest.raises(ValidationError, match="belongs to a school"):
+        membership_invite(actor=world.a.users["officer"], partnership=world.a.partnership, email="n@example.org",
+                          role=Role.HEAD)
+    assert (Membership.objects.count(), AuditEvent.objects.count()) == before
+
+
+def test_invite_of_an_existing_user_adds_a_role_in_a_second_partnership(world, mailoutbox,
+                                                                        django_capture_on_commit_callbacks):
+    user = world.b.users["partner"]
+    with django_capture_on_commit_callbacks(execute=True):
+        membership_invite(actor=world.a.users["officer"], partnership=world.a.partnership, email=user.email,
+                          role=Role.PARTNER)
+    assert Membership.objects.filter(user=user).count() == 2
+    assert "already have an account" in mailoutbox[0].body
+
+
+def test_change_and_end_need_a_reason_and_are_audited_with_before_and_after(world):
+    officer = world.a.users["officer"]
+    membership = Membership.objects.get(user=world.a.users["governor"])
+    with pytest.raises(ValidationError, match="Say why"):
+        membership_change_role(actor=officer, membership=membership, role=Role.HEAD, school=world.a.school, reason=" ")
+    membership_change_role(actor=officer, membership=membership, role=Role.HEAD, school=world.a.school,
+                           reason="Appointed head.")
+    event = AuditEvent.objects.get(action="membership.change_role")
+    assert event.before["role"] == "governor" and event.after["role"] == "head"
+    assert event.actor == officer and event.reason == "Appointed head."
+    membership_end(actor=officer, membership=membership, reason="Retired.")
+    with pytest.raises(ValidationError, match="already ended"):
+        membership_end(actor=officer, membership=membership, reason="Again.")
+
+
+def test_an_officer_cannot_end_their_own_officer_membership(world):
+    officer = world.a.users["officer"]
+    with pytest.raises(ValidationError, match="your own"):
+        membership_end(actor=officer, membership=Membership.objects.get(user=officer), reason="Leaving.")
+
+
+def test_bulk_writes_are_audited_row_by_row_in_few_queries(world, django_assert_max_num_queries):
+    schools = [School(urn=f"901{n:03d}", name=f"Bulk {n}", la_code="901") for n in range(100, 300)]
+    with django_assert_max_num_queries(10):
+        schools_create_many(actor=world.a.users["officer"], partnership=world.a.partnership, schools=schools,
+                            reason="Census.")
+    events = AuditEvent.objects.filter(action="school.create", partnership=world.a.partnership)
+    assert events.count() == 200
+    assert set(events.values_list("reason", flat=True)) == {"Census."}
+    assert events.filter(object_id=str(School.objects.get(urn="901150").pk)).get().after["name"] == "Bulk 150"
+
+
+def test_a_bulk_write_with_one_bad_row_writes_nothing(world):
+    schools = [School(urn="901500", name="Good", la_code="901"), School(urn="901501", name="Wrong LA", la_code="999")]
+    with pytest.raises(ValidationError, match="Row 2: LA code 999"):
+        schools_create_many(actor=None, partnership=world.a.partnership, schools=schools)
+    assert not School.objects.filter(urn__in=["901500", "901501"]).exists()
+
+
+def test_partnership_create_command(db, capsys):
+    call_command("partnership_create", "wigan", "--name", "Wigan Consortia", "--la-code", "359", "--la-code", "360")
+    partnership = Partnership.objects.get(slug="wigan")
+    assert partnership.la_codes == ["359", "360"]
+    assert "Created Wigan Consortia at /p/wigan/" in capsys.readouterr().out
+    assert AuditEvent.objects.get(action="partnership.create").object_id == str(partnership.pk)
+
+
+def test_partnership_create_command_refuses_bad_input_and_creates_nothing(db):
+    with pytest.raises(CommandError, match="three-digit DfE LA code"):
+        call_command("partnership_create", "nowhere", "--name", "Nowhere", "--la-code", "12x")
+    with pytest.raises(CommandError, match="academic year"):
+        call_command("partnership_create", "nowhere", "--name", "Nowhere", "--la-code", "123", "--academic-year", "2022")
+    call_command("partnership_create", "once", "--name", "Once", "--la-code", "123")
+    with pytest.raises(CommandError, match="slug"):
+        call_command("partnership_create", "once", "--name", "Twice", "--la-code", "123")
+    assert not Partnership.objects.filter(slug="nowhere").exists()
