@@ -61,8 +61,15 @@ def _invented_school(rng: random.Random, *, name: str, cluster: str, urn: str, l
         ages, pupils = (3, 11), rng.randint(90, 630)
     school_type = _school_type(name, phase)
     return School(
-        urn=urn, name=name, la_code=la_code, phase=phase, school_type=school_type,
-        age_low=ages[0], age_high=ages[1], pupils=pupils, capacity=int(pupils * rng.uniform(1.0, 1.25)),
+        urn=urn,
+        name=name,
+        la_code=la_code,
+        phase=phase,
+        school_type=school_type,
+        age_low=ages[0],
+        age_high=ages[1],
+        pupils=pupils,
+        capacity=int(pupils * rng.uniform(1.0, 1.25)),
         fsm_pct=Decimal(f"{rng.uniform(4, 48):.1f}"),
         trust_name="Demo Learning Trust" if school_type == SchoolType.ACADEMY else "",
     )
@@ -86,16 +93,18 @@ def load_partnership(spec: dict, *, actor) -> tuple[Partnership, bool]:
                 urn = f"{la_code}{len(schools) + 1:03d}"
                 schools[name] = _invented_school(rng, name=name, cluster=cluster_name, urn=urn, la_code=la_code)
             placements.append((cluster_name, name, kind))
-    schools_create_many(
-        actor=actor, partnership=partnership, schools=list(schools.values()), reason="Demo data."
-    )
+    schools_create_many(actor=actor, partnership=partnership, schools=list(schools.values()), reason="Demo data.")
     clusters = {
-        name: cluster_create(actor=actor, partnership=partnership, name=name, slug=slugify(name)[:80], reason="Demo data.")
+        name: cluster_create(
+            actor=actor, partnership=partnership, name=name, slug=slugify(name)[:80], reason="Demo data."
+        )
         for name in spec["clusters"]
     }
     # Full memberships first, so an associate listing never takes a school's one full place.
     for cluster_name, name, kind in sorted(placements, key=lambda p: p[2] != ClusterMembership.Kind.FULL):
-        cluster_add_school(actor=actor, cluster=clusters[cluster_name], school=schools[name], kind=kind, reason="Demo data.")
+        cluster_add_school(
+            actor=actor, cluster=clusters[cluster_name], school=schools[name], kind=kind, reason="Demo data."
+        )
     return partnership, True
 
 
@@ -129,7 +138,12 @@ def load_accounts(partnership: Partnership, *, actor) -> list[str]:
         held = Membership.objects.for_partnership(partnership).active().filter(user=user, role=role).exists()
         if not held:
             membership_add(
-                actor=actor, partnership=partnership, user=user, role=role, school=school, cluster=cluster,
+                actor=actor,
+                partnership=partnership,
+                user=user,
+                role=role,
+                school=school,
+                cluster=cluster,
                 reason="Demo account.",
             )
         usernames.append(username)

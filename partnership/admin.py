@@ -15,9 +15,13 @@ class AuditedAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         partnership = obj if isinstance(obj, Partnership) else obj.partnership
         audit_record(
-            actor=request.user, partnership=partnership, obj=obj,
+            actor=request.user,
+            partnership=partnership,
+            obj=obj,
             action=f"{obj._meta.model_name}.{'change' if change else 'create'}",
-            before=before, after=snapshot(obj, self.audit_fields), reason="Changed in the platform admin.",
+            before=before,
+            after=snapshot(obj, self.audit_fields),
+            reason="Changed in the platform admin.",
         )
 
 

@@ -57,8 +57,14 @@ def audit_record(
     reason: str = "",
 ) -> AuditEvent:
     event = _event(
-        actor=actor, partnership=partnership, obj=obj, action=action,
-        before=before, after=after, reason=reason, when=timezone.now(),
+        actor=actor,
+        partnership=partnership,
+        obj=obj,
+        action=action,
+        before=before,
+        after=after,
+        reason=reason,
+        when=timezone.now(),
     )
     event.save()
     return event
@@ -76,8 +82,16 @@ def audit_record_many(
     """Record one row per changed object of a bulk write, in a few INSERTs. Returns the count."""
     when = timezone.now()
     events = [
-        _event(actor=actor, partnership=partnership, obj=obj, action=action,
-               before=before, after=after, reason=reason, when=when)
+        _event(
+            actor=actor,
+            partnership=partnership,
+            obj=obj,
+            action=action,
+            before=before,
+            after=after,
+            reason=reason,
+            when=when,
+        )
         for obj, before, after in changes
     ]
     AuditEvent.objects.bulk_create(events, batch_size=batch_size)

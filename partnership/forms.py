@@ -6,7 +6,10 @@ from .roles import RANK, Role, highest_rank
 
 
 class _RoleScopeForm(forms.Form):
-    role = forms.ChoiceField(choices=Role.choices, help_text="Headteachers and governors need a school; cluster leads and cluster officers need a cluster.")
+    role = forms.ChoiceField(
+        choices=Role.choices,
+        help_text="Headteachers and governors need a school; cluster leads and cluster officers need a cluster.",
+    )
     school = forms.ModelChoiceField(queryset=School.objects.none(), required=False, empty_label="No school")
     cluster = forms.ModelChoiceField(queryset=Cluster.objects.none(), required=False, empty_label="No cluster")
 
@@ -26,8 +29,12 @@ class InviteForm(_RoleScopeForm):
 
 
 class ChangeRoleForm(_RoleScopeForm):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text="Say why: it is kept in the audit trail.")
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), help_text="Say why: it is kept in the audit trail."
+    )
 
 
 class EndMembershipForm(forms.Form):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text="Say why: it is kept in the audit trail.")
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), help_text="Say why: it is kept in the audit trail."
+    )

@@ -30,14 +30,12 @@ class Partnership(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=60, unique=True)
     la_codes = models.JSONField(
-        default=list, validators=[validate_la_codes], help_text="Three-digit DfE LA codes, e.g. [\"381\"]."
+        default=list, validators=[validate_la_codes], help_text='Three-digit DfE LA codes, e.g. ["381"].'
     )
     academic_year_start_month = models.PositiveSmallIntegerField(
         default=9, help_text="The month the academic year starts: 9 for September."
     )
-    current_academic_year = models.CharField(
-        max_length=7, default="2022-23", validators=[validate_academic_year]
-    )
+    current_academic_year = models.CharField(max_length=7, default="2022-23", validators=[validate_academic_year])
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -146,7 +144,9 @@ class AuditEvent(models.Model):
     partnership = models.ForeignKey(
         Partnership, null=True, blank=True, on_delete=models.CASCADE, related_name="audit_events"
     )
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     actor_label = models.CharField(max_length=150, help_text="The actor's username, kept if the user goes.")
     action = models.CharField(max_length=80)
     object_type = models.CharField(max_length=80, help_text="app_label.model")

@@ -11,19 +11,14 @@ def partnerships_for_user(user) -> models.QuerySet[Partnership]:
         return Partnership.objects.none()
     if user.is_superuser:
         return Partnership.objects.all()
-    return Partnership.objects.filter(
-        pk__in=Membership.objects.active().filter(user=user).values("partnership")
-    )
+    return Partnership.objects.filter(pk__in=Membership.objects.active().filter(user=user).values("partnership"))
 
 
 def memberships_for_user(user, partnership: Partnership) -> list[Membership]:
     if not user.is_authenticated:
         return []
     return list(
-        Membership.objects.for_partnership(partnership)
-        .active()
-        .filter(user=user)
-        .select_related("school", "cluster")
+        Membership.objects.for_partnership(partnership).active().filter(user=user).select_related("school", "cluster")
     )
 
 

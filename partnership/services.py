@@ -1,16 +1,16 @@
 """Writes for partnerships and their people. Each takes a keyword-only actor and audits itself."""
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-from django.conf import settings
-from django.urls import reverse
 
 from .audit import audit_record, snapshot
 from .models import Invitation, Membership, Partnership
@@ -48,7 +48,10 @@ def partnership_create(
     partnership.full_clean()
     partnership.save()
     audit_record(
-        actor=actor, partnership=partnership, obj=partnership, action="partnership.create",
+        actor=actor,
+        partnership=partnership,
+        obj=partnership,
+        action="partnership.create",
         after=snapshot(partnership, PARTNERSHIP_FIELDS),
     )
     return partnership
@@ -62,28 +65,46 @@ def membership_add(
     if actor is not None:
         _require(can_grant(actor_roles(actor, partnership), role))
     membership = Membership(
-        partnership=partnership, user=user, role=role, school=school, cluster=cluster,
+        partnership=partnership,
+        user=user,
+        role=role,
+        school=school,
+        cluster=cluster,
         created_by=actor if actor is not None else None,
     )
     membership.full_clean()
     duplicate = (
-        Membership.objects.for_partnership(partnership).active()
-        .filter(user=user, role=role, school=school, cluster=cluster).exists()
+        Membership.objects.for_partnership(partnership)
+        .active()
+        .filter(user=user, role=role, school=school, cluster=cluster)
+        .exists()
     )
     if duplicate:
         raise ValidationError(f"{user.username} already holds that role in {partnership}.")
     membership.save()
     audit_record(
-        actor=actor, partnership=partnership, obj=membership, action="membership.add",
-        after=snapshot(membership, MEMBERSHIP_FIELDS), reason=reason,
+        actor=actor,
+        partnership=partnership,
+        obj=membership,
+        action="membership.add",
+        after=snapshot(membership, MEMBERSHIP_FIELDS),
+        reason=reason,
     )
     return membership
 
 
 @transaction.atomic
 def membership_invite(
-    *, actor, partnership: Partnership, email: str, role: str, school=None, cluster=None,
-    first_name: str = "", last_name: str = "", reason: str = "",
+    *,
+    actor,
+    partnership: Partnership,
+    email: str,
+    role: str,
+    school=None,
+    cluster=None,
+    first_name: str = "",
+    last_name: str = "",
+    reason: str = "",
 ) -> Invitation:
     """Invite a person by email with a role; the email with a one-time link goes out after commit."""
     email = User.objects.normalize_email(email).strip().lower()
@@ -94,7 +115,12 @@ def membership_invite(
         user.full_clean()
         user.save()
     membership = membership_add(
-        actor=actor, partnership=partnership, user=user, role=role, school=school, cluster=cluster,
+        actor=actor,
+        partnership=partnership,
+        user=user,
+        role=role,
+        school=school,
+        cluster=cluster,
         reason=reason or "Invited by email.",
     )
     invitation = Invitation.objects.create(
@@ -149,8 +175,13 @@ def membership_change_role(
     membership.full_clean()
     membership.save(update_fields=["role", "school", "cluster"])
     audit_record(
-        actor=actor, partnership=membership.partnership, obj=membership, action="membership.change_role",
-        before=before, after=snapshot(membership, MEMBERSHIP_FIELDS), reason=reason,
+        actor=actor,
+        partnership=membership.partnership,
+        obj=membership,
+        action="membership.change_role",
+        before=before,
+        after=snapshot(membership, MEMBERSHIP_FIELDS),
+        reason=reason,
     )
     return membership
 
@@ -168,7 +199,12 @@ def membership_end(*, actor, membership: Membership, reason: str) -> Membership:
     membership.ended_at, membership.ended_by, membership.end_reason = timezone.now(), actor, reason
     membership.save(update_fields=["ended_at", "ended_by", "end_reason"])
     audit_record(
-        actor=actor, partnership=membership.partnership, obj=membership, action="membership.end",
-        before=before, after=snapshot(membership, MEMBERSHIP_FIELDS), reason=reason,
+        actor=actor,
+        partnership=membership.partnership,
+        obj=membership,
+        action="membership.end",
+        before=before,
+        after=snapshot(membership, MEMBERSHIP_FIELDS),
+        reason=reason,
     )
     return membership

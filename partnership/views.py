@@ -12,8 +12,8 @@ from schools import selectors as school_selectors
 
 from . import selectors, services
 from .forms import ChangeRoleForm, EndMembershipForm, InviteForm
-from .roles import PLATFORM_ADMIN, Role, can_manage_people
 from .permissions import role_required
+from .roles import PLATFORM_ADMIN, Role, can_manage_people
 
 OFFICERS = (Role.OFFICER,)
 
@@ -75,7 +75,9 @@ def people_invite(request, partnership_slug):
             _form_errors(form, exc)
         else:
             messages.success(request, f"Invitation sent to {invitation.email}.")
-            return redirect("people_detail", partnership_slug=partnership_slug, membership_uuid=invitation.membership.uuid)
+            return redirect(
+                "people_detail", partnership_slug=partnership_slug, membership_uuid=invitation.membership.uuid
+            )
     return render(request, "partnership/people_invite.html", {"form": form})
 
 

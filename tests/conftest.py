@@ -33,7 +33,9 @@ def build_partnership(slug: str, la_code: str) -> SimpleNamespace:
     for role in Role.values:
         user = UserFactory(username=f"{role}.{slug}")
         MembershipFactory(
-            partnership=partnership, user=user, role=role,
+            partnership=partnership,
+            user=user,
+            role=role,
             school=school if role in SCHOOL_ROLES else None,
             cluster=cluster if role in CLUSTER_ROLES else None,
         )

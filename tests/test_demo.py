@@ -36,8 +36,11 @@ def test_one_account_per_role_per_partnership_and_admin(client):
     for slug in ("calderdale", "oldham", "milton-keynes"):
         for role in Role.values:
             username = f"{role}.{slug}"
-            membership = Membership.objects.active().select_related("user").get(
-                user__username=username, role=role, partnership__slug=slug)
+            membership = (
+                Membership.objects.active()
+                .select_related("user")
+                .get(user__username=username, role=role, partnership__slug=slug)
+            )
             assert membership.user.check_password(DEMO_PASSWORD), username
     response = client.post("/accounts/login/", {"username": "admin", "password": DEMO_PASSWORD})
     assert response.status_code == 302

@@ -44,8 +44,14 @@ def test_sessions_expire(world, client):
 
 def test_password_change(world, client):
     sign_in(client, "head.alpha")
-    response = client.post(reverse("password_change"), {
-        "old_password": PASSWORD, "new_password1": "another-long-passphrase", "new_password2": "another-long-passphrase"})
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "another-long-passphrase",
+            "new_password2": "another-long-passphrase",
+        },
+    )
     assert response.status_code == 302
     client.post(reverse("logout"))
     assert sign_in(client, "head.alpha", "another-long-passphrase").status_code == 302
@@ -58,8 +64,9 @@ def test_password_reset_sends_a_one_time_link(world, client, mailoutbox):
     link = next(line for line in mailoutbox[0].body.splitlines() if "/accounts/reset/" in line)
     form = client.get(link.split("testserver", 1)[1], follow=True)
     assert "Choose a new password" in form.content.decode()
-    done = client.post(form.redirect_chain[-1][0],
-                       {"new_password1": "reset-long-passphrase", "new_password2": "reset-long-passphrase"})
+    done = client.post(
+        form.redirect_chain[-1][0], {"new_password1": "reset-long-passphrase", "new_password2": "reset-long-passphrase"}
+    )
     assert done.status_code == 302
     assert sign_in(client, "head.alpha", "reset-long-passphrase").status_code == 302
 
@@ -79,5 +86,6 @@ def test_api_me_with_a_token(world, client):
     data = response.json()
     assert data["username"] == "head.alpha"
     assert [(m["partnership"], m["role"], m["school_urn"]) for m in data["memberships"]] == [
-        ("alpha", "head", world.a.school.urn)]
+        ("alpha", "head", world.a.school.urn)
+    ]
     assert client.get(reverse("api_me")).status_code in (401, 403)

@@ -14,14 +14,19 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize("role", ["board", "clusterlead", "clusterofficer", "head", "governor", "partner"])
 def test_only_officers_grant_roles(world, role):
     with pytest.raises(PermissionDenied, match="Only an LA officer"):
-        membership_add(actor=world.a.users[role], partnership=world.a.partnership, user=world.b.users["head"],
-                       role=Role.PARTNER)
+        membership_add(
+            actor=world.a.users[role], partnership=world.a.partnership, user=world.b.users["head"], role=Role.PARTNER
+        )
 
 
 def test_an_officer_of_one_partnership_grants_nothing_in_another(world):
     with pytest.raises(PermissionDenied):
-        membership_add(actor=world.a.users["officer"], partnership=world.b.partnership, user=world.a.users["head"],
-                       role=Role.PARTNER)
+        membership_add(
+            actor=world.a.users["officer"],
+            partnership=world.b.partnership,
+            user=world.a.users["head"],
+            role=Role.PARTNER,
+        )
 
 
 def test_nobody_grants_a_role_above_their_own():
@@ -45,17 +50,20 @@ def test_rank_check_refuses_a_role_above_the_actors(monkeypatch):
 def test_a_head_needs_a_school_and_nothing_is_saved_without_one(world):
     before = Membership.objects.count(), AuditEvent.objects.count()
     with pytest.raises(ValidationError, match="belongs to a school"):
-        membership_invite(actor=world.a.users["officer"], partnership=world.a.partnership, email="n@example.org",
-                          role=Role.HEAD)
+        membership_invite(
+            actor=world.a.users["officer"], partnership=world.a.partnership, email="n@example.org", role=Role.HEAD
+        )
     assert (Membership.objects.count(), AuditEvent.objects.count()) == before
 
 
-def test_invite_of_an_existing_user_adds_a_role_in_a_second_partnership(world, mailoutbox,
-                                                                        django_capture_on_commit_callbacks):
+def test_invite_of_an_existing_user_adds_a_role_in_a_second_partnership(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
     user = world.b.users["partner"]
     with django_capture_on_commit_callbacks(execute=True):
-        membership_invite(actor=world.a.users["officer"], partnership=world.a.partnership, email=user.email,
-                          role=Role.PARTNER)
+        membership_invite(
+            actor=world.a.users["officer"], partnership=world.a.partnership, email=user.email, role=Role.PARTNER
+        )
     assert Membership.objects.filter(user=user).count() == 2
     assert "already have an account" in mailoutbox[0].body
 
@@ -65,8 +73,9 @@ def test_change_and_end_need_a_reason_and_are_audited_with_before_and_after(worl
     membership = Membership.objects.get(user=world.a.users["governor"])
     with pytest.raises(ValidationError, match="Say why"):
         membership_change_role(actor=officer, membership=membership, role=Role.HEAD, school=world.a.school, reason=" ")
-    membership_change_role(actor=officer, membership=membership, role=Role.HEAD, school=world.a.school,
-                           reason="Appointed head.")
+    membership_change_role(
+        actor=officer, membership=membership, role=Role.HEAD, school=world.a.school, reason="Appointed head."
+    )
     event = AuditEvent.objects.get(action="membership.change_role")
     assert event.before["role"] == "governor" and event.after["role"] == "head"
     assert event.actor == officer and event.reason == "Appointed head."
@@ -84,8 +93,9 @@ def test_an_officer_cannot_end_their_own_officer_membership(world):
 def test_bulk_writes_are_audited_row_by_row_in_few_queries(world, django_assert_max_num_queries):
     schools = [School(urn=f"901{n:03d}", name=f"Bulk {n}", la_code="901") for n in range(100, 300)]
     with django_assert_max_num_queries(10):
-        schools_create_many(actor=world.a.users["officer"], partnership=world.a.partnership, schools=schools,
-                            reason="Census.")
+        schools_create_many(
+            actor=world.a.users["officer"], partnership=world.a.partnership, schools=schools, reason="Census."
+        )
     events = AuditEvent.objects.filter(action="school.create", partnership=world.a.partnership)
     assert events.count() == 200
     assert set(events.values_list("reason", flat=True)) == {"Census."}
@@ -111,7 +121,9 @@ def test_partnership_create_command_refuses_bad_input_and_creates_nothing(db):
     with pytest.raises(CommandError, match="three-digit DfE LA code"):
         call_command("partnership_create", "nowhere", "--name", "Nowhere", "--la-code", "12x")
     with pytest.raises(CommandError, match="academic year"):
-        call_command("partnership_create", "nowhere", "--name", "Nowhere", "--la-code", "123", "--academic-year", "2022")
+        call_command(
+            "partnership_create", "nowhere", "--name", "Nowhere", "--la-code", "123", "--academic-year", "2022"
+        )
     call_command("partnership_create", "once", "--name", "Once", "--la-code", "123")
     with pytest.raises(CommandError, match="slug"):
         call_command("partnership_create", "once", "--name", "Twice", "--la-code", "123")

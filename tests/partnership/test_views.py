@@ -86,7 +86,9 @@ def test_people_pages_refuse_other_roles_with_a_reason(world, login, role):
     assert "not open to your role" in response.content.decode()
 
 
-def test_officer_invites_by_email_and_the_link_sets_a_password(world, login, client, mailoutbox, django_capture_on_commit_callbacks):
+def test_officer_invites_by_email_and_the_link_sets_a_password(
+    world, login, client, mailoutbox, django_capture_on_commit_callbacks
+):
     officer = world.a.users["officer"]
     login(officer)
     url = reverse("people_invite", args=[world.a.partnership.slug])
@@ -105,7 +107,9 @@ def test_officer_invites_by_email_and_the_link_sets_a_password(world, login, cli
     client.logout()
     form = client.get(path, follow=True)
     assert form.status_code == 200 and "Set your password" in form.content.decode()
-    done = client.post(form.redirect_chain[-1][0], {"new_password1": "a-long-new-passphrase", "new_password2": "a-long-new-passphrase"})
+    done = client.post(
+        form.redirect_chain[-1][0], {"new_password1": "a-long-new-passphrase", "new_password2": "a-long-new-passphrase"}
+    )
     assert done.status_code == 302
     signed_in = client.post(reverse("login"), {"username": "new.head@example.org", "password": "a-long-new-passphrase"})
     assert signed_in.status_code == 302
@@ -117,7 +121,9 @@ def test_officer_invites_by_email_and_the_link_sets_a_password(world, login, cli
 def test_invite_without_a_school_for_a_head_names_the_mistake_and_saves_nothing(world, login):
     client = login(world.a.users["officer"])
     before = Membership.objects.count()
-    response = client.post(reverse("people_invite", args=[world.a.partnership.slug]), {"email": "x@example.org", "role": "head"})
+    response = client.post(
+        reverse("people_invite", args=[world.a.partnership.slug]), {"email": "x@example.org", "role": "head"}
+    )
     assert response.status_code == 200
     assert "belongs to a school" in response.content.decode()
     assert Membership.objects.count() == before
@@ -156,15 +162,47 @@ def test_officer_changes_a_role_and_ends_a_membership_with_reasons(world, login)
 
 def test_people_detail_of_another_partnership_is_404(world, login):
     other = Membership.objects.get(user=world.b.users["head"])
-    response = login(world.a.users["officer"]).get(reverse("people_detail", args=[world.a.partnership.slug, other.uuid]))
+    response = login(world.a.users["officer"]).get(
+        reverse("people_detail", args=[world.a.partnership.slug, other.uuid])
+    )
     assert response.status_code == 404
 
 
 def test_school_page_shows_audit_trail_to_officers_only(world, login):
     from partnership.audit import audit_record
 
-    audit_record(actor=world.a.users["officer"], partnership=world.a.partnership, obj=world.a.school,
-                 action="school.update", before={"pupils": 200}, after={"pupils": 210}, reason="Census.")
+    audit_record(
+        actor=world.a.users["officer"],
+        partnership=world.a.partnership,
+        obj=world.a.school,
+        action="school.update",
+        before={"pupils": 200},
+        after={"pupils": 210},
+        reason="Census.",
+    )
     url = reverse("school_detail", args=[world.a.partnership.slug, world.a.school.urn])
     assert "Census." in login(world.a.users["officer"]).get(url).content.decode()
     assert "Census." not in login(world.a.users["head"]).get(url).content.decode()
+
+
+@pytest.mark.parametrize("role", ["officer", "board", "clusterlead", "head"])
+def test_home_page_queries_do_not_grow_with_the_number_of_schools(world, login, role, django_assert_max_num_queries):
+    from tests.factories import ClusterMembershipFactory
+
+    client = login(world.a.users[role])
+    for _ in range(40):
+        ClusterMembershipFactory(cluster=world.a.cluster)
+    with django_assert_max_num_queries(14):
+        response = client.get(home(world.a.partnership))
+    assert response.status_code == 200
+
+
+def test_people_and_audit_pages_queries_are_bounded(world, login, django_assert_max_num_queries):
+    from tests.factories import MembershipFactory
+
+    client = login(world.a.users["officer"])
+    for _ in range(30):
+        MembershipFactory(partnership=world.a.partnership, role="partner")
+    for name in ("people_list", "audit_list"):
+        with django_assert_max_num_queries(10):
+            assert client.get(reverse(name, args=[world.a.partnership.slug])).status_code == 200

@@ -40,10 +40,12 @@ def test_beat_schedules_the_sweep_and_a_worker_runs_it(world, start, queue):
     needs_services()
     env = {"INVITATION_SWEEP_SECONDS": "1", "CELERY_TASK_DEFAULT_QUEUE": queue}
     # An invitation whose email never got queued, made two minutes ago.
-    membership = membership_add(actor=None, partnership=world.a.partnership, user=world.a.users["board"],
-                                role="partner", reason="Beat test.")
-    invitation = Invitation.objects.create(partnership=world.a.partnership, membership=membership,
-                                           email="stuck@example.org")
+    membership = membership_add(
+        actor=None, partnership=world.a.partnership, user=world.a.users["board"], role="partner", reason="Beat test."
+    )
+    invitation = Invitation.objects.create(
+        partnership=world.a.partnership, membership=membership, email="stuck@example.org"
+    )
     Invitation.objects.filter(pk=invitation.pk).update(created_at=timezone.now() - timezone.timedelta(minutes=2))
     worker = start("worker", celery("worker", "--loglevel", "INFO", "--concurrency", "1", "-Q", queue))
     worker.wait_for("ready", timeout=60)
@@ -57,8 +59,11 @@ def test_beat_schedules_the_sweep_and_a_worker_runs_it(world, start, queue):
 def test_gunicorn_serves_the_login_page(world, start):
     needs_services()
     port = free_port()
-    web = start("web", [str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-                DJANGO_SETTINGS_MODULE="config.settings.test")
+    web = start(
+        "web",
+        [str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        DJANGO_SETTINGS_MODULE="config.settings.test",
+    )
     web.wait_for("Booting worker", timeout=30)
     ok = wait_until(lambda: _get(f"http://127.0.0.1:{port}/healthz"), timeout=20)
     assert ok == (200, "ok")

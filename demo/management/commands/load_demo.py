@@ -9,4 +9,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         load_demo(stdout=self.stdout)
-        self.stdout.write(self.style.SUCCESS(f"Demo ready. Every demo account, and admin, uses the password {DEMO_PASSWORD!r}."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo ready. Every demo account, and admin, uses the password {DEMO_PASSWORD!r}.")
+        )

@@ -10,8 +10,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("slug", help="The partnership's address: /p/<slug>/")
         parser.add_argument("--name", required=True)
-        parser.add_argument("--la-code", action="append", required=True, dest="la_codes",
-                            help="A three-digit DfE LA code; repeat for several.")
+        parser.add_argument(
+            "--la-code",
+            action="append",
+            required=True,
+            dest="la_codes",
+            help="A three-digit DfE LA code; repeat for several.",
+        )
         parser.add_argument("--academic-year", default="2022-23", help="The current academic year, e.g. 2022-23.")
 
     def handle(self, *args, slug, name, la_codes, academic_year, **options):
@@ -21,4 +26,8 @@ class Command(BaseCommand):
             )
         except ValidationError as exc:
             raise CommandError("; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())) from exc
-        self.stdout.write(self.style.SUCCESS(f"Created {partnership.name} at /p/{partnership.slug}/ (LA {', '.join(partnership.la_codes)})."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Created {partnership.name} at /p/{partnership.slug}/ (LA {', '.join(partnership.la_codes)})."
+            )
+        )
