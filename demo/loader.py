@@ -5,13 +5,23 @@ Safe to run again: what exists is kept, what is missing is added, and demo passw
 
 import random
 import re
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
-from partnership.models import Membership, Partnership
+from partnership import services as partnership_services
+from partnership.models import (
+    ConcernRegisterEntry,
+    Membership,
+    MemorandumStatus,
+    Partnership,
+    StrategicPartnerGrant,
+    SupportRelationship,
+)
 from partnership.roles import CLUSTER_ROLES, SCHOOL_ROLES, Role
 from partnership.services import membership_add, partnership_create
 from schools.models import Cluster, ClusterMembership, Phase, School, SchoolType
@@ -150,13 +160,96 @@ def load_accounts(partnership: Partnership, *, actor) -> list[str]:
     return usernames
 
 
+@transaction.atomic
+def load_sharing(partnership: Partnership) -> dict:
+    """Show every sharing rule: most schools signed, one declined, one undecided school supported by the
+    demo head's school, a strategic partner grant, and one confidential register entry. Adds only
+    what is missing, through the services (so each is audited), then recomputes the grants in full.
+    Every record here is invented."""
+    school_person = (
+        Membership.objects.for_partnership(partnership)
+        .active()
+        .filter(role=Role.HEAD, user__username=f"head.{partnership.slug}")
+        .select_related("school", "user")
+        .first()
+    )
+    officer = User.objects.get(username=f"officer.{partnership.slug}")
+    home = school_person.school
+    cluster_mates = list(
+        School.objects.for_partnership(partnership)
+        .filter(cluster_memberships__cluster__members__school=home)
+        .exclude(pk=home.pk)
+        .distinct()
+        .order_by("pk")
+    )
+    declined, undecided = cluster_mates[0], cluster_mates[1]
+    recorded = set(MemorandumStatus.objects.for_partnership(partnership).values_list("school_id", flat=True).distinct())
+    for school in School.objects.for_partnership(partnership).order_by("pk"):
+        if school.pk in recorded or school == undecided:
+            continue
+        if school == declined:
+            partnership_services.memorandum_record(
+                actor=None, school=school, status=MemorandumStatus.Status.DECLINED, note="Demo: governors declined."
+            )
+        else:
+            partnership_services.memorandum_record(
+                actor=None,
+                school=school,
+                status=MemorandumStatus.Status.SIGNED,
+                signed_on=date(2022, 9, 20),
+                governors_minute_ref=f"FGB autumn 2022, item {4 + school.pk % 7}",
+                # Demo: only the demo head's school has its own account; the LA officer stands in.
+                data_controller=school_person.user if school == home else officer,
+            )
+    today = timezone.localdate()
+    if not SupportRelationship.objects.for_partnership(partnership).exists():
+        partnership_services.support_start(
+            actor=None,
+            supporter=home,
+            supported=undecided,
+            purpose="Demo: early reading and phonics leadership.",
+            starts_on=today - timedelta(days=30),
+            ends_on=today + timedelta(days=150),
+        )
+    if not StrategicPartnerGrant.objects.for_partnership(partnership).exists():
+        partner = (
+            Membership.objects.for_partnership(partnership)
+            .active()
+            .get(user__username=f"partner.{partnership.slug}", role=Role.PARTNER)
+        )
+        church = list(
+            School.objects.for_partnership(partnership)
+            .filter(name__regex=r"\b(CE|C of E|St|RC|Catholic)\b")
+            .exclude(pk__in=[declined.pk, undecided.pk])
+            .order_by("pk")[:4]
+        ) or list(School.objects.for_partnership(partnership).exclude(pk=declined.pk).order_by("-pk")[:2])
+        partnership_services.partner_grant(
+            actor=None,
+            membership=partner,
+            schools=church,
+            access=StrategicPartnerGrant.Access.FULL,
+            starts_on=today - timedelta(days=60),
+            reason="Demo: the board agreed to share church schools' data with the diocese.",
+        )
+    if not ConcernRegisterEntry.objects.for_partnership(partnership).exists():
+        partnership_services.register_add(
+            actor=None,
+            school=cluster_mates[2] if len(cluster_mates) > 2 else cluster_mates[0],
+            reason_kind=ConcernRegisterEntry.ReasonKind.OTHER,
+            reason="Demo: the school self-assessed as at risk in attainment of disadvantaged pupils.",
+            added_on=today - timedelta(days=14),
+        )
+    return partnership_services.sharing_recompute(partnership=partnership)
+
+
 def load_demo(stdout=None) -> dict:
     admin = demo_user("admin", first_name="Platform", last_name="Admin", superuser=True)
     summary = {}
     for spec in PARTNERSHIPS:
         partnership, created = load_partnership(spec, actor=admin)
         accounts = load_accounts(partnership, actor=None)
-        summary[partnership.slug] = {"created": created, "accounts": accounts}
+        sharing = load_sharing(partnership)
+        summary[partnership.slug] = {"created": created, "accounts": accounts, "sharing": sharing}
         if stdout is not None:
             state = "created" if created else "already there, kept"
             count = School.objects.for_partnership(partnership).count()

@@ -36,6 +36,9 @@ class Partnership(models.Model):
         default=9, help_text="The month the academic year starts: 9 for September."
     )
     current_academic_year = models.CharField(max_length=7, default="2022-23", validators=[validate_academic_year])
+    data_retention_months = models.PositiveSmallIntegerField(
+        default=84, help_text="How long shared data and its access log are kept, in months (84 is seven years)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -176,3 +179,230 @@ class AuditEvent(models.Model):
             for k in keys
             if before.get(k) != after.get(k) and not (before.get(k) in blank and after.get(k) in blank)
         ]
+
+
+# ---- data sharing (Oldham memorandum section 3; the Calderdale SCC register) --------------------
+
+
+def _same_partnership(errors: dict, obj: models.Model, *fields: str) -> None:
+    for name in fields:
+        if getattr(obj, f"{name}_id", None) is None:
+            continue
+        target = getattr(obj, name)
+        if target.partnership_id != obj.partnership_id:
+            errors[name] = f"That {name.replace('_', ' ')} belongs to another partnership."
+
+
+class MemorandumStatus(TenantModel):
+    """A school's answer to the memorandum of understanding. Old answers are kept: one row is current."""
+
+    class Status(models.TextChoices):
+        SIGNED = "signed", "Signed"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn after signing"
+
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="memorandum_statuses")
+    status = models.CharField(max_length=10, choices=Status.choices)
+    signed_on = models.DateField(null=True, blank=True)
+    governors_minute_ref = models.CharField(
+        "governors' minute reference", max_length=120, blank=True, help_text="The governing body minute that agreed it."
+    )
+    data_controller = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The named person who controls access to the school's data (memorandum 3.2).",
+    )
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+    superseded_at = models.DateTimeField(null=True, blank=True, help_text="When a later answer replaced this one.")
+
+    class Meta:
+        ordering = ["school", "-recorded_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school"], condition=models.Q(superseded_at__isnull=True), name="one_current_memorandum_status"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school}: memorandum {self.get_status_display().lower()}"
+
+    @property
+    def is_signed(self) -> bool:
+        return self.status == self.Status.SIGNED
+
+    def clean(self) -> None:
+        errors: dict = {}
+        if self.status == self.Status.SIGNED:
+            if not self.signed_on:
+                errors["signed_on"] = "Give the date the memorandum was signed."
+            if not self.governors_minute_ref.strip():
+                errors["governors_minute_ref"] = "Give the governors' minute that agreed it."
+            if not self.data_controller_id:
+                errors["data_controller"] = "Name the person who controls access to the school's data."
+        elif self.signed_on and self.status == self.Status.DECLINED:
+            errors["signed_on"] = "A school that declined has no signing date."
+        _same_partnership(errors, self, "school")
+        if errors:
+            raise ValidationError(errors)
+
+
+class SupportRelationship(TenantModel):
+    """School A supports school B: B's headteacher (or an LA officer) lets A see B's data for the support."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    supporter = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="supports_given")
+    supported = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="supports_received")
+    purpose = models.TextField()
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True, help_text="The last day of the support; empty while open.")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    granted_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True, help_text="When the support was ended or swept up.")
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    end_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        indexes = [models.Index(fields=["partnership", "ended_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.supporter} supports {self.supported}"
+
+    def is_active_on(self, day) -> bool:
+        return self.ended_at is None and self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
+
+    def clean(self) -> None:
+        errors: dict = {}
+        if self.supporter_id and self.supporter_id == self.supported_id:
+            errors["supported"] = "A school cannot support itself."
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = "The support cannot end before it starts."
+        if not (self.purpose or "").strip():
+            errors["purpose"] = "Say what the support is for."
+        _same_partnership(errors, self, "supporter", "supported")
+        if errors:
+            raise ValidationError(errors)
+
+
+class StrategicPartnerGrant(TenantModel):
+    """What the partnership lets one strategic partner (a diocese, a teaching school hub) see of one school."""
+
+    class Access(models.TextChoices):
+        FULL = "full", "Full data"
+        HEADLINE = "headline", "Headline only"
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="partner_grants")
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="partner_grants")
+    access = models.CharField(max_length=10, choices=Access.choices, default=Access.FULL)
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    reason = models.TextField()
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    granted_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    end_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["membership", "school"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership", "school"],
+                condition=models.Q(ended_at__isnull=True),
+                name="one_open_grant_per_school",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership.user} may see {self.school} ({self.get_access_display().lower()})"
+
+    def is_active_on(self, day) -> bool:
+        return self.ended_at is None and self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
+
+    def clean(self) -> None:
+        from .roles import Role
+
+        errors: dict = {}
+        if self.membership_id and self.membership.role != Role.PARTNER:
+            errors["membership"] = "Grants are for strategic partners; other roles follow the memorandum."
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = "The grant cannot end before it starts."
+        if not (self.reason or "").strip():
+            errors["reason"] = "Say why the partnership shares this school's data with the partner."
+        _same_partnership(errors, self, "membership", "school")
+        if errors:
+            raise ValidationError(errors)
+
+
+class ConcernRegisterEntry(TenantModel):
+    """A school on the Schools Causing Concern register. Entries for reasons other than an Ofsted
+    judgement stay confidential to the LA and the school until a formal warning notice is issued."""
+
+    class ReasonKind(models.TextChoices):
+        OFSTED = "ofsted", "Ofsted judgement less than good"
+        OTHER = "other", "Other concern (confidential)"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="concern_entries")
+    reason_kind = models.CharField(max_length=10, choices=ReasonKind.choices)
+    reason = models.TextField()
+    added_on = models.DateField()
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    removed_on = models.DateField(null=True, blank=True)
+    warning_notice_issued_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-added_on", "-id"]
+        verbose_name_plural = "concern register entries"
+
+    def __str__(self) -> str:
+        return f"{self.school} on the concern register ({self.get_reason_kind_display().lower()})"
+
+    @property
+    def is_confidential(self) -> bool:
+        return self.reason_kind == self.ReasonKind.OTHER and self.warning_notice_issued_on is None
+
+    def clean(self) -> None:
+        errors: dict = {}
+        if not (self.reason or "").strip():
+            errors["reason"] = "Say why the school is on the register."
+        if self.added_on and self.removed_on and self.removed_on < self.added_on:
+            errors["removed_on"] = "The entry cannot be removed before it was added."
+        _same_partnership(errors, self, "school")
+        if errors:
+            raise ValidationError(errors)
+
+
+class DataAccessLog(TenantModel):
+    """One view of a school's protected data: who, which school, what, when. The data controller reads it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    username = models.CharField(max_length=150, help_text="Kept if the user goes.")
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="data_access_log")
+    what = models.CharField(max_length=200)
+    because = models.CharField(max_length=300, blank=True, help_text="The sharing rule that allowed the view.")
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["partnership", "school", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.username} viewed {self.what} of {self.school}"

@@ -1,20 +1,32 @@
 """Writes for partnerships and their people. Each takes a keyword-only actor and audits itself."""
 
+import calendar
+from datetime import datetime, time
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from .audit import audit_record, snapshot
-from .models import Invitation, Membership, Partnership
-from .roles import PLATFORM_ADMIN, Role, can_change, can_grant
+from .audit import audit_record, audit_record_many, snapshot
+from .models import (
+    ConcernRegisterEntry,
+    DataAccessLog,
+    Invitation,
+    Membership,
+    MemorandumStatus,
+    Partnership,
+    StrategicPartnerGrant,
+    SupportRelationship,
+)
+from .roles import PLATFORM_ADMIN, SCHOOL_ROLES, Role, can_change, can_grant
 from .selectors import memberships_for_user
 
 User = get_user_model()
@@ -208,3 +220,429 @@ def membership_end(*, actor, membership: Membership, reason: str) -> Membership:
         reason=reason,
     )
     return membership
+
+
+# ---- data sharing: the inputs of the sharing rules, and the guardian grants derived from them ----------
+
+MEMORANDUM_FIELDS = ("school", "status", "signed_on", "governors_minute_ref", "data_controller", "note")
+SUPPORT_FIELDS = ("supporter", "supported", "purpose", "starts_on", "ends_on", "ended_at", "end_reason")
+GRANT_FIELDS = ("membership", "school", "access", "starts_on", "ends_on", "reason", "ended_at", "end_reason")
+REGISTER_FIELDS = ("school", "reason_kind", "reason", "added_on", "removed_on", "warning_notice_issued_on")
+RECOMPUTE_BATCH = 5000
+DELETE_CHUNK = 900  # below SQLite's 999 variables per statement
+
+
+def _require_sharing(actor, decision_for) -> None:
+    """actor None is a command or task run by the platform; anyone else needs the rule to allow it."""
+    if actor is not None:
+        _require(decision_for(actor))
+
+
+def _queue_recompute(partnership: Partnership, *, school_ids=(), user_ids=()) -> None:
+    from .tasks import sharing_recompute as task
+
+    schools, users = sorted(set(school_ids)), sorted(set(user_ids))
+    transaction.on_commit(lambda: task.delay(partnership.pk, school_ids=schools, user_ids=users))
+
+
+def _people_of(school) -> list[int]:
+    return list(
+        Membership.objects.for_partnership(school.partnership)
+        .active()
+        .filter(school=school, role__in=SCHOOL_ROLES)
+        .values_list("user_id", flat=True)
+    )
+
+
+@transaction.atomic
+def memorandum_record(
+    *,
+    actor,
+    school,
+    status: str,
+    signed_on=None,
+    governors_minute_ref: str = "",
+    data_controller=None,
+    note: str = "",
+) -> MemorandumStatus:
+    """Record a school's answer to the memorandum; the previous answer is kept, marked superseded."""
+    from .sharing import can_manage_sharing
+
+    partnership = school.partnership
+    _require_sharing(actor, lambda a: can_manage_sharing(a, actor_roles(a, partnership), school))
+    now = timezone.now()
+    current = (
+        MemorandumStatus.objects.for_partnership(partnership)
+        .select_for_update()
+        .filter(school=school, superseded_at__isnull=True)
+        .first()
+    )
+    if status == MemorandumStatus.Status.WITHDRAWN and (current is None or not current.is_signed):
+        raise ValidationError({"status": "Only a school that signed can withdraw."})
+    record = MemorandumStatus(
+        partnership=partnership,
+        school=school,
+        status=status,
+        signed_on=signed_on,
+        governors_minute_ref=governors_minute_ref,
+        data_controller=data_controller,
+        note=note,
+        recorded_by=actor,
+        recorded_at=now,
+    )
+    record.full_clean(validate_constraints=False)
+    if data_controller is not None and not data_controller.is_superuser:
+        if not Membership.objects.for_partnership(partnership).active().filter(user=data_controller).exists():
+            raise ValidationError({"data_controller": "The data controller must be a member of the partnership."})
+    before = snapshot(current, MEMORANDUM_FIELDS) if current else None
+    if current is not None:
+        current.superseded_at = now
+        current.save(update_fields=["superseded_at"])
+    record.save()
+    audit_record(
+        actor=actor,
+        partnership=partnership,
+        obj=record,
+        action="memorandum.record",
+        before=before,
+        after=snapshot(record, MEMORANDUM_FIELDS),
+        reason=note,
+    )
+    _queue_recompute(partnership, school_ids=[school.pk], user_ids=_people_of(school))
+    return record
+
+
+@transaction.atomic
+def support_start(*, actor, supporter, supported, purpose: str, starts_on, ends_on=None) -> SupportRelationship:
+    """School supporter supports school supported; granted by supported's headteacher or an LA officer (3.3)."""
+    from .sharing import can_manage_sharing
+
+    partnership = supported.partnership
+    _require_sharing(actor, lambda a: can_manage_sharing(a, actor_roles(a, partnership), supported))
+    support = SupportRelationship(
+        partnership=partnership,
+        supporter=supporter,
+        supported=supported,
+        purpose=purpose,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        granted_by=actor,
+        granted_at=timezone.now(),
+    )
+    support.full_clean()
+    support.save()
+    audit_record(
+        actor=actor,
+        partnership=partnership,
+        obj=support,
+        action="support.start",
+        after=snapshot(support, SUPPORT_FIELDS),
+        reason=purpose,
+    )
+    _queue_recompute(partnership, school_ids=[supported.pk])
+    return support
+
+
+@transaction.atomic
+def support_end(*, actor, support: SupportRelationship, reason: str) -> SupportRelationship:
+    """End a support now: the supporter loses access to the supported school's data at once."""
+    from .sharing import can_manage_sharing
+
+    if not reason.strip():
+        raise ValidationError("Say why the support ends.")
+    partnership = support.partnership
+    _require_sharing(actor, lambda a: can_manage_sharing(a, actor_roles(a, partnership), support.supported))
+    now = timezone.now()
+    claimed = SupportRelationship.objects.filter(pk=support.pk, ended_at__isnull=True).update(
+        ended_at=now, ended_by=actor, end_reason=reason
+    )
+    if not claimed:
+        raise ValidationError("This support has already ended.")
+    before = snapshot(support, SUPPORT_FIELDS)
+    support.refresh_from_db()
+    today = timezone.localdate()
+    if support.ends_on is None or support.ends_on > today:
+        support.ends_on = max(today, support.starts_on)
+        support.save(update_fields=["ends_on"])
+    audit_record(
+        actor=actor,
+        partnership=partnership,
+        obj=support,
+        action="support.end",
+        before=before,
+        after=snapshot(support, SUPPORT_FIELDS),
+        reason=reason,
+    )
+    _queue_recompute(partnership, school_ids=[support.supported_id])
+    return support
+
+
+@transaction.atomic
+def partner_grant(
+    *, actor, membership: Membership, schools, access: str, starts_on, reason: str, ends_on=None
+) -> list[StrategicPartnerGrant]:
+    """Let a strategic partner see schools (3.7). An open grant on the same school is replaced."""
+    from .sharing import can_grant_partner_access
+
+    partnership = membership.partnership
+    _require_sharing(actor, lambda a: can_grant_partner_access(actor_roles(a, partnership)))
+    now = timezone.now()
+    schools = list(schools)
+    replaced = list(
+        StrategicPartnerGrant.objects.for_partnership(partnership)
+        .select_for_update()
+        .filter(membership=membership, school__in=schools, ended_at__isnull=True)
+    )
+    changes = []
+    for old in replaced:
+        before = snapshot(old, GRANT_FIELDS)
+        old.ended_at, old.ended_by, old.end_reason = now, actor, "Replaced by a new grant."
+        old.save(update_fields=["ended_at", "ended_by", "end_reason"])
+        changes.append((old, before, snapshot(old, GRANT_FIELDS)))
+    grants = []
+    for school in schools:
+        grant = StrategicPartnerGrant(
+            partnership=partnership,
+            membership=membership,
+            school=school,
+            access=access,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            reason=reason,
+            granted_by=actor,
+            granted_at=now,
+        )
+        grant.full_clean(validate_constraints=False)
+        grants.append(grant)
+    StrategicPartnerGrant.objects.bulk_create(grants)
+    changes += [(grant, None, snapshot(grant, GRANT_FIELDS)) for grant in grants]
+    audit_record_many(
+        actor=actor, partnership=partnership, action="partner_grant.grant", changes=changes, reason=reason
+    )
+    _queue_recompute(partnership, school_ids=[s.pk for s in schools])
+    return grants
+
+
+@transaction.atomic
+def partner_grant_end(*, actor, grant: StrategicPartnerGrant, reason: str) -> StrategicPartnerGrant:
+    from .sharing import can_grant_partner_access
+
+    if not reason.strip():
+        raise ValidationError("Say why the grant ends.")
+    partnership = grant.partnership
+    _require_sharing(actor, lambda a: can_grant_partner_access(actor_roles(a, partnership)))
+    before = snapshot(grant, GRANT_FIELDS)
+    claimed = StrategicPartnerGrant.objects.filter(pk=grant.pk, ended_at__isnull=True).update(
+        ended_at=timezone.now(), ended_by=actor, end_reason=reason
+    )
+    if not claimed:
+        raise ValidationError("This grant has already ended.")
+    grant.refresh_from_db()
+    audit_record(
+        actor=actor,
+        partnership=partnership,
+        obj=grant,
+        action="partner_grant.end",
+        before=before,
+        after=snapshot(grant, GRANT_FIELDS),
+        reason=reason,
+    )
+    _queue_recompute(partnership, school_ids=[grant.school_id])
+    return grant
+
+
+@transaction.atomic
+def register_add(*, actor, school, reason_kind: str, reason: str, added_on) -> ConcernRegisterEntry:
+    """Put a school on the Schools Causing Concern register.
+
+    No guardian grant depends on the register: who sees an entry is decided per entry when it is read
+    (``sharing.register_entries_visible_to``), so nothing needs recomputing here.
+    """
+    from .sharing import can_record_register
+
+    partnership = school.partnership
+    _require_sharing(actor, lambda a: can_record_register(actor_roles(a, partnership)))
+    entry = ConcernRegisterEntry(
+        partnership=partnership,
+        school=school,
+        reason_kind=reason_kind,
+        reason=reason,
+        added_on=added_on,
+        added_by=actor,
+    )
+    entry.full_clean()
+    entry.save()
+    audit_record(
+        actor=actor,
+        partnership=partnership,
+        obj=entry,
+        action="register.add",
+        after=snapshot(entry, REGISTER_FIELDS),
+        reason=reason,
+    )
+    return entry
+
+
+@transaction.atomic
+def register_notice_record(*, actor, entry: ConcernRegisterEntry, issued_on) -> ConcernRegisterEntry:
+    """A formal warning notice was issued: a confidential entry stops being confidential."""
+    from .sharing import can_record_register
+
+    partnership = entry.partnership
+    _require_sharing(actor, lambda a: can_record_register(actor_roles(a, partnership)))
+    if entry.warning_notice_issued_on is not None:
+        raise ValidationError("A warning notice is already recorded for this entry.")
+    before = snapshot(entry, REGISTER_FIELDS)
+    entry.warning_notice_issued_on = issued_on
+    entry.full_clean()
+    entry.save(update_fields=["warning_notice_issued_on"])
+    audit_record(
+        actor=actor,
+        partnership=partnership,
+        obj=entry,
+        action="register.notice",
+        before=before,
+        after=snapshot(entry, REGISTER_FIELDS),
+    )
+    return entry
+
+
+def sharing_recompute(*, partnership: Partnership, school_ids=None, user_ids=None, today=None) -> dict:
+    """Make the guardian ``view_school_data`` rows equal to what the sharing rules say, and nothing else.
+
+    Idempotent: it diffs the wanted (user, school) pairs against the rows there, adds the missing and
+    deletes the extra. With school_ids or user_ids only the rows about those schools or people are
+    touched (the rules are still read for the whole partnership: a fixed number of queries). Platform
+    admins get no rows: guardian grants a superuser everything.
+    """
+    from schools.models import SchoolUserObjectPermission
+
+    from .sharing import DATA_PERMISSION, explain_access, sharing_permission
+
+    scoped = bool(school_ids) or bool(user_ids)
+    school_set, user_set = set(school_ids or ()), set(user_ids or ())
+    with transaction.atomic():
+        # Serialise runs for one partnership, so two workers never insert the same rows at once.
+        Partnership.objects.select_for_update().filter(pk=partnership.pk).values_list("pk", flat=True).first()
+        permission = sharing_permission(DATA_PERMISSION)
+        wanted = {
+            key
+            for key, access in explain_access(partnership, full_only=True, today=today, include_admins=False).items()
+            if access.is_full and (not scoped or key[1] in school_set or key[0] in user_set)
+        }
+        existing_rows = SchoolUserObjectPermission.objects.filter(
+            permission=permission, content_object__partnership=partnership
+        )
+        if scoped:
+            existing_rows = existing_rows.filter(
+                models.Q(content_object_id__in=school_set) | models.Q(user_id__in=user_set)
+            )
+        existing = {(u, s): pk for pk, u, s in existing_rows.values_list("pk", "user_id", "content_object_id")}
+        missing = sorted(wanted - existing.keys())
+        extra = sorted(pk for key, pk in existing.items() if key not in wanted)
+        SchoolUserObjectPermission.objects.bulk_create(
+            [SchoolUserObjectPermission(user_id=u, content_object_id=s, permission=permission) for u, s in missing],
+            batch_size=RECOMPUTE_BATCH,
+            ignore_conflicts=True,
+        )
+        for start in range(0, len(extra), DELETE_CHUNK):
+            SchoolUserObjectPermission.objects.filter(pk__in=extra[start : start + DELETE_CHUNK]).delete()
+        result = {"added": len(missing), "removed": len(extra), "kept": len(wanted) - len(missing)}
+        if missing or extra:
+            audit_record(
+                actor=None,
+                partnership=partnership,
+                obj=partnership,
+                action="sharing.recompute",
+                after={**result, "schools": sorted(school_set), "users": sorted(user_set)},
+                reason="Grants recomputed from the sharing rules.",
+            )
+    return result
+
+
+def supports_end_expired(*, today=None) -> dict[str, int]:
+    """Beat job: close supports and partner grants whose end date has passed, then recompute each
+    affected partnership in full (which also catches memberships that ended since the last run)."""
+    today = today or timezone.localdate()
+    now = timezone.now()
+    ended: dict[int, int] = {}
+    for model, action in ((SupportRelationship, "support.end"), (StrategicPartnerGrant, "partner_grant.end")):
+        expired = list(model.objects.filter(ended_at__isnull=True, ends_on__lt=today))
+        by_partnership: dict[int, list] = {}
+        for obj in expired:
+            # The conditional update claims the row, so a second run (or a race) ends nothing twice.
+            if model.objects.filter(pk=obj.pk, ended_at__isnull=True).update(
+                ended_at=now, end_reason="The end date passed."
+            ):
+                by_partnership.setdefault(obj.partnership_id, []).append(obj)
+        for partnership_id, objs in by_partnership.items():
+            audit_record_many(
+                actor=None,
+                partnership=objs[0].partnership,
+                action=action,
+                changes=[(obj, {"ended_at": None}, {"ended_at": now}) for obj in objs],
+                reason="The end date passed.",
+            )
+            ended[partnership_id] = ended.get(partnership_id, 0) + len(objs)
+    for partnership in Partnership.objects.all():
+        sharing_recompute(partnership=partnership, today=today)
+    slugs = dict(Partnership.objects.filter(pk__in=ended).values_list("pk", "slug"))
+    return {slugs[pk]: n for pk, n in ended.items()}
+
+
+def log_data_view(user, school, what: str, *, access=None) -> DataAccessLog:
+    """Log one view of a school's protected data (who, what, when); the data controller reads it.
+
+    Pages, the API and exports call it after deciding access with ``sharing.access_for``; pass that
+    access to keep its reason with the row.
+    """
+    return DataAccessLog.objects.create(
+        partnership=school.partnership,
+        user=user if user is not None and user.is_authenticated else None,
+        username=getattr(user, "username", "") or "anonymous",
+        school=school,
+        what=what[:200],
+        because=access.because[:300] if access is not None else "",
+        created_at=timezone.now(),
+    )
+
+
+def _months_before(day, months: int):
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month += 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def sharing_retention_apply(*, actor, partnership: Partnership, dry_run: bool = True, today=None) -> dict[str, list]:
+    """Remove the sharing records older than the partnership's retention period (DOMAIN: data sharing 9).
+
+    Past ``data_retention_months``: data-access log rows; memorandum answers superseded before the
+    cut-off (the current answer is always kept); supports and partner grants that ended before it;
+    register entries removed before it. With ``dry_run`` nothing changes and the answer lists what
+    would go. The audit trail itself is kept. Returns {kind: [descriptions]}.
+    """
+    today = today or timezone.localdate()
+    cutoff = _months_before(today, partnership.data_retention_months)
+    cutoff_at = timezone.make_aware(datetime.combine(cutoff, time.min))
+    querysets = {
+        "access_log": DataAccessLog.objects.for_partnership(partnership).filter(created_at__lt=cutoff_at),
+        "memorandum_answers": MemorandumStatus.objects.for_partnership(partnership).filter(superseded_at__lt=cutoff_at),
+        "supports": SupportRelationship.objects.for_partnership(partnership).filter(ended_at__lt=cutoff_at),
+        "partner_grants": StrategicPartnerGrant.objects.for_partnership(partnership).filter(ended_at__lt=cutoff_at),
+        "register_entries": ConcernRegisterEntry.objects.for_partnership(partnership).filter(removed_on__lt=cutoff),
+    }
+    found = {kind: [str(obj) for obj in qs] for kind, qs in querysets.items()}
+    if dry_run or not any(found.values()):
+        return found
+    with transaction.atomic():
+        for qs in querysets.values():
+            qs.delete()
+        audit_record(
+            actor=actor,
+            partnership=partnership,
+            obj=partnership,
+            action="sharing.retention",
+            after={kind: len(items) for kind, items in found.items()},
+            reason=f"Older than the retention period of {partnership.data_retention_months} months (before {cutoff}).",
+        )
+    return found

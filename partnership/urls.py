@@ -8,4 +8,5 @@ urlpatterns = [
     path("people/invite/", views.people_invite, name="people_invite"),
     path("people/<uuid:membership_uuid>/", views.people_detail, name="people_detail"),
     path("audit/", views.audit_list, name="audit_list"),
+    path("sharing/<str:urn>/", views.sharing_detail, name="sharing_detail"),
 ]

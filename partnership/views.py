@@ -153,3 +153,23 @@ def permission_denied(request, exception=None):
 
 def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
+
+
+def sharing_detail(request, partnership_slug, urn):
+    """Who can see this school and why; to anyone else, why they can see it (or only its headline)."""
+    from . import sharing
+
+    school = school_selectors.get_school(request.partnership, urn)
+    can_manage, manage_reason = sharing.can_manage_sharing(request.user, request.roles, school)
+    context = {
+        "school": school,
+        "mine": sharing.access_for(request.user, school),
+        "can_manage": can_manage,
+        "manage_reason": manage_reason,
+        "history": sharing.memorandum_history(school),
+    }
+    if can_manage:
+        context["people"] = sharing.who_can_see(request.partnership, school)
+        context["supports"] = sharing.supports_of_school(school)
+        context["access_log"] = sharing.access_log_for_school(school)
+    return render(request, "partnership/sharing_detail.html", context)

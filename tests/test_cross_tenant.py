@@ -26,6 +26,7 @@ TENANT_URLS = {
     "school_detail": lambda w: {"urn": w.a.school.urn},
     "cluster_list": lambda w: {},
     "cluster_detail": lambda w: {"cluster_slug": w.a.cluster.slug},
+    "sharing_detail": lambda w: {"urn": w.a.school.urn},
 }
 
 # URLs outside any partnership, and why each is safe to reach without one.

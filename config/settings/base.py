@@ -188,4 +188,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "partnership.tasks.invitations_send_unsent",
         "schedule": env.float("INVITATION_SWEEP_SECONDS", default=600.0),
     },
+    # Daily: end expired supports and partner grants, then recompute every sharing grant in full.
+    "sharing-supports-end-expired": {
+        "task": "partnership.tasks.supports_end_expired",
+        "schedule": timedelta(days=1),
+    },
+    # Weekly: remove sharing records past each partnership's retention period.
+    "sharing-retention": {
+        "task": "partnership.tasks.sharing_retention_apply_all",
+        "schedule": timedelta(days=7),
+    },
 }
