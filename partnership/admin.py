@@ -1,7 +1,17 @@
 from django.contrib import admin
 
 from .audit import audit_record, snapshot
-from .models import AuditEvent, Invitation, Membership, Partnership
+from .models import (
+    AuditEvent,
+    ConcernRegisterEntry,
+    DataAccessLog,
+    Invitation,
+    Membership,
+    MemorandumStatus,
+    Partnership,
+    StrategicPartnerGrant,
+    SupportRelationship,
+)
 from .services import MEMBERSHIP_FIELDS, PARTNERSHIP_FIELDS
 
 
@@ -62,3 +72,46 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Sharing records change only through their services, which audit and recompute grants."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MemorandumStatus)
+class MemorandumStatusAdmin(ReadOnlyAdmin):
+    list_display = ("school", "partnership", "status", "signed_on", "superseded_at")
+    list_filter = ("partnership", "status")
+
+
+@admin.register(SupportRelationship)
+class SupportRelationshipAdmin(ReadOnlyAdmin):
+    list_display = ("supporter", "supported", "partnership", "starts_on", "ends_on", "ended_at")
+    list_filter = ("partnership",)
+
+
+@admin.register(StrategicPartnerGrant)
+class StrategicPartnerGrantAdmin(ReadOnlyAdmin):
+    list_display = ("membership", "school", "access", "starts_on", "ends_on", "ended_at")
+    list_filter = ("partnership", "access")
+
+
+@admin.register(ConcernRegisterEntry)
+class ConcernRegisterEntryAdmin(ReadOnlyAdmin):
+    list_display = ("school", "partnership", "reason_kind", "added_on", "removed_on", "warning_notice_issued_on")
+    list_filter = ("partnership", "reason_kind")
+
+
+@admin.register(DataAccessLog)
+class DataAccessLogAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "user", "school", "what")
+    list_filter = ("partnership",)

@@ -128,3 +128,17 @@ def test_partnership_create_command_refuses_bad_input_and_creates_nothing(db):
     with pytest.raises(CommandError, match="slug"):
         call_command("partnership_create", "once", "--name", "Twice", "--la-code", "123")
     assert not Partnership.objects.filter(slug="nowhere").exists()
+
+
+def test_ending_a_membership_removes_the_persons_data_grants_once_committed(
+    world, django_capture_on_commit_callbacks
+):
+    from partnership.services import sharing_recompute
+    from schools.models import SchoolUserObjectPermission
+
+    head = world.a.users["head"]
+    sharing_recompute(partnership=world.a.partnership)
+    assert SchoolUserObjectPermission.objects.filter(user=head, content_object=world.a.school).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        membership_end(actor=world.a.users["officer"], membership=Membership.objects.get(user=head), reason="Left.")
+    assert not SchoolUserObjectPermission.objects.filter(user=head).exists()

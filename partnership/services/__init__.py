@@ -1,0 +1,53 @@
+"""Writes for the partnership app: people and roles (people.py) and data sharing (sharing.py)."""
+
+from .people import (
+    MEMBERSHIP_FIELDS,
+    PARTNERSHIP_FIELDS,
+    actor_roles,
+    invitation_link,
+    invitation_send,
+    membership_add,
+    membership_change_role,
+    membership_end,
+    membership_invite,
+    partnership_create,
+)
+from .sharing import (
+    _months_before,
+    log_data_view,
+    memorandum_record,
+    partner_grant,
+    partner_grant_end,
+    register_add,
+    register_notice_record,
+    sharing_recompute,
+    sharing_retention_apply,
+    support_end,
+    support_start,
+    supports_end_expired,
+)
+
+__all__ = [
+    "MEMBERSHIP_FIELDS",
+    "PARTNERSHIP_FIELDS",
+    "actor_roles",
+    "partnership_create",
+    "membership_add",
+    "membership_invite",
+    "invitation_link",
+    "invitation_send",
+    "membership_change_role",
+    "membership_end",
+    "_months_before",
+    "memorandum_record",
+    "support_start",
+    "support_end",
+    "partner_grant",
+    "partner_grant_end",
+    "register_add",
+    "register_notice_record",
+    "sharing_recompute",
+    "supports_end_expired",
+    "log_data_view",
+    "sharing_retention_apply",
+]
