@@ -1,0 +1,343 @@
+"""Frameworks as data: validate a framework dict and categorise one school's facts with it.
+
+A framework is an ordered list of categories (most severe or highest precedence first) and a method:
+
+ordered         categories are tried in order; each holds when all (``"combine": "all"``) or any
+                (``"combine": "any"``) of its criteria hold; the first that holds wins (Oldham).
+best_fit        each category's criteria are indicators; the category with most indicators met wins.
+                Ties go to the category listed first (the more severe), and a category needs at least
+                one indicator met (Calderdale).
+decision_table  ``rows``: ordered conditions each naming a category; the first row that holds wins
+                (Milton Keynes).
+
+Any criterion can be ``"limiting": true``: limiting criteria are checked before the method, in
+category order, and a true one decides the category alone.
+
+Unknowns are never a silent pass: when an earlier rule or category cannot be ruled out because facts
+are missing, a later match is only accepted if every undecided earlier candidate would give the same
+category; otherwise the school gets no category and the missing facts are named.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import conditions
+from .conditions import Truth, describe, show_facts
+from .derived import derive, parameters, validate_parameters
+from .facts import FACTS, validate_facts
+
+METHODS = ("ordered", "best_fit", "decision_table")
+TOP_KEYS = {"schema", "slug", "name", "description", "source", "notes", "method", "parameters", "categories", "rows"}
+CATEGORY_KEYS = {"code", "label", "tib", "combine", "criteria", "description"}
+CRITERION_KEYS = {"id", "label", "when", "limiting", "note"}
+ROW_KEYS = {"id", "label", "category", "when", "note"}
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class FrameworkError(ValueError):
+    """An invalid framework: ``errors`` holds one message per mistake, each with its path."""
+
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+        super().__init__("invalid framework: " + "; ".join(errors))
+
+
+@dataclass
+class Result:
+    category: str | None
+    tib: bool
+    reasons: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"category": self.category, "tib": self.tib, "reasons": self.reasons, "missing": self.missing}
+
+
+# --------------------------------------------------------------------------------------------------
+# Validation
+
+
+def validate_framework(fw) -> None:
+    """Raise FrameworkError naming every mistake: unknown fact or operator, bad value, empty or
+    duplicate category, unknown method, and so on."""
+    errors: list[str] = []
+    if not isinstance(fw, dict):
+        raise FrameworkError([f"a framework must be an object, not {type(fw).__name__}"])
+    for key in sorted(set(fw) - TOP_KEYS):
+        errors.append(f"unexpected key {key!r}")
+    slug = fw.get("slug")
+    if not isinstance(slug, str) or not SLUG_RE.match(slug):
+        errors.append(f"slug: {slug!r} is not a slug such as 'milton-keynes'")
+    if not isinstance(fw.get("name"), str) or not fw.get("name", "").strip():
+        errors.append("name: give the framework a name")
+    if "notes" in fw and not (isinstance(fw["notes"], list) and all(isinstance(n, str) for n in fw["notes"])):
+        errors.append("notes: must be a list of strings")
+    method = fw.get("method")
+    if method not in METHODS:
+        errors.append(f"method: {method!r} is not one of {', '.join(METHODS)}")
+    validate_parameters(fw.get("parameters"), errors)
+
+    categories = fw.get("categories")
+    codes: list[str] = []
+    ids: set[str] = set()
+    if not isinstance(categories, list) or not categories:
+        errors.append("categories: give at least one category")
+        categories = []
+    for i, cat in enumerate(categories):
+        where = f"categories[{i}]"
+        if not isinstance(cat, dict):
+            errors.append(f"{where}: must be an object")
+            continue
+        for key in sorted(set(cat) - CATEGORY_KEYS):
+            errors.append(f"{where}: unexpected key {key!r}")
+        code = cat.get("code")
+        if not isinstance(code, str) or not code.strip():
+            errors.append(f"{where}.code: give the category a code")
+        elif code in codes:
+            errors.append(f"{where}.code: duplicate category code {code!r}")
+        else:
+            codes.append(code)
+            where = f"categories[{i}] ({code})"
+        if "tib" in cat and not isinstance(cat["tib"], bool):
+            errors.append(f"{where}.tib: must be true or false")
+        if method == "ordered" and cat.get("combine") not in ("all", "any"):
+            errors.append(f"{where}.combine: {cat.get('combine')!r} is not 'all' or 'any' (needed by method ordered)")
+        if method != "ordered" and "combine" in cat:
+            errors.append(f"{where}.combine: only method 'ordered' combines a category's criteria")
+        criteria = cat.get("criteria", [])
+        if not isinstance(criteria, list):
+            errors.append(f"{where}.criteria: must be a list")
+            criteria = []
+        if not criteria and method in ("ordered", "best_fit"):
+            errors.append(f"{where}: empty category, it has no criteria")
+        for j, crit in enumerate(criteria):
+            cwhere = f"{where}.criteria[{j}]"
+            if not isinstance(crit, dict):
+                errors.append(f"{cwhere}: must be an object")
+                continue
+            for key in sorted(set(crit) - CRITERION_KEYS):
+                errors.append(f"{cwhere}: unexpected key {key!r}")
+            cid = crit.get("id")
+            if not isinstance(cid, str) or not cid:
+                errors.append(f"{cwhere}.id: give the criterion an id")
+            elif cid in ids:
+                errors.append(f"{cwhere}.id: duplicate id {cid!r}")
+            else:
+                ids.add(cid)
+            if not isinstance(crit.get("label"), str) or not crit.get("label"):
+                errors.append(f"{cwhere}.label: give the criterion a label")
+            if "limiting" in crit and not isinstance(crit["limiting"], bool):
+                errors.append(f"{cwhere}.limiting: must be true or false")
+            if "when" not in crit:
+                errors.append(f"{cwhere}.when: give the criterion a condition")
+            else:
+                conditions.validate(crit["when"], f"{cwhere}.when", errors)
+
+    rows = fw.get("rows")
+    if method == "decision_table":
+        used_codes = set()
+        if not isinstance(rows, list) or not rows:
+            errors.append("rows: a decision table needs at least one row")
+            rows = []
+        for i, row in enumerate(rows):
+            where = f"rows[{i}]"
+            if not isinstance(row, dict):
+                errors.append(f"{where}: must be an object")
+                continue
+            for key in sorted(set(row) - ROW_KEYS):
+                errors.append(f"{where}: unexpected key {key!r}")
+            rid = row.get("id")
+            if not isinstance(rid, str) or not rid:
+                errors.append(f"{where}.id: give the row an id")
+            elif rid in ids:
+                errors.append(f"{where}.id: duplicate id {rid!r}")
+            else:
+                ids.add(rid)
+                where = f"rows[{i}] ({rid})"
+            if row.get("category") not in codes:
+                errors.append(f"{where}.category: {row.get('category')!r} is not a category code of this framework")
+            used_codes.add(row.get("category"))
+            if "when" not in row:
+                errors.append(f"{where}.when: give the row a condition")
+            else:
+                conditions.validate(row["when"], f"{where}.when", errors)
+        for i, cat in enumerate(categories):
+            if isinstance(cat, dict) and cat.get("code") in codes and cat["code"] not in used_codes \
+                    and not cat.get("criteria"):
+                errors.append(f"categories[{i}] ({cat['code']}): empty category, no row or criterion leads to it")
+    elif rows is not None:
+        errors.append("rows: only method 'decision_table' has rows")
+    if errors:
+        raise FrameworkError(errors)
+
+
+# --------------------------------------------------------------------------------------------------
+# Evaluation
+
+
+@dataclass
+class _Candidate:
+    category: str | None
+    truth: Truth
+    label: str
+    reasons: list[str] = field(default_factory=list)
+
+
+def evaluate(fw: dict, facts: dict, *, validate: bool = True) -> Result:
+    """Categorise one school. Raises FrameworkError or FactsError on invalid input."""
+    if validate:
+        validate_framework(fw)
+    validate_facts(facts)
+    params = parameters(fw.get("parameters"))
+    facts, derivations, gaps = derive(facts, params)
+    cats = fw["categories"]
+    tib = {c["code"]: c.get("tib", False) for c in cats}
+
+    candidates: list[_Candidate] = []
+    for cat in cats:
+        for crit in cat.get("criteria", []):
+            if crit.get("limiting"):
+                t = conditions.evaluate(crit["when"], facts)
+                candidates.append(_Candidate(cat["code"], t, f"limiting factor: {crit['label']}"))
+    method = fw["method"]
+    if method == "ordered":
+        candidates += _ordered(cats, facts)
+    elif method == "decision_table":
+        for row in fw["rows"]:
+            t = conditions.evaluate(row["when"], facts)
+            candidates.append(_Candidate(row["category"], t, f"row {row['id']} ({row['label']})"))
+    else:
+        candidates.append(_best_fit(cats, facts))
+
+    result = _resolve(candidates)
+    shown = " ".join(result.reasons)
+    notes = [d for d in derivations if f"{d.split(' ', 1)[0]}=" in shown]
+    for name in sorted(set(result.missing) & set(gaps)):
+        inputs = ", ".join(sorted(gaps[name] - {name}))
+        if inputs:
+            notes.append(f"{name} is missing and could not be derived: give it, or give {inputs}")
+    result.reasons = result.reasons + notes
+    result.tib = bool(result.category and tib.get(result.category))
+    return result
+
+
+def _ordered(cats: list[dict], facts: dict) -> list[_Candidate]:
+    out = []
+    for cat in cats:
+        crits = [c for c in cat.get("criteria", []) if not c.get("limiting")]
+        if not crits:
+            continue
+        code = cat["code"]
+        truths = [(c, conditions.evaluate(c["when"], facts)) for c in crits]
+        decisive = cat["combine"] == "any"
+        whole = conditions._combine([t for _, t in truths], decisive=decisive)
+        label = f"{'any' if decisive else 'all'} of its {len(crits)} criteria"
+        if whole.value is True:
+            shown = [(c, t) for c, t in truths if t.value is True]
+            reasons = [f"{code}: all of its {len(crits)} criteria hold" if not decisive
+                       else f"{code}: {len(shown)} of its {len(crits)} criteria hold (any one is enough)"]
+            reasons += [f"{code}: {c['label']} ({show_facts(t.used)})" for c, t in shown]
+        elif whole.value is False:
+            if decisive:
+                reasons = [f"not {code}: none of its {len(crits)} criteria hold"]
+            else:
+                reasons = [f"not {code}: {c['label']} fails ({show_facts(t.used)})" for c, t in truths
+                           if t.value is False]
+        else:
+            reasons = [f"{code}: {c['label']} is unknown without {', '.join(sorted(t.missing))}"
+                       for c, t in truths if t.value is None]
+        out.append(_Candidate(code, whole, label, reasons))
+    return out
+
+
+def _best_fit(cats: list[dict], facts: dict) -> _Candidate:
+    tallies = []
+    for cat in cats:
+        indicators = [c for c in cat.get("criteria", []) if not c.get("limiting")]
+        if not indicators:
+            continue
+        truths = [(c, conditions.evaluate(c["when"], facts)) for c in indicators]
+        met = [(c, t) for c, t in truths if t.value is True]
+        unknown = [(c, t) for c, t in truths if t.value is None]
+        tallies.append((cat["code"], len(met), len(met) + len(unknown), len(indicators), met, unknown))
+    summary = "best fit: " + ", ".join(
+        f"{code} {lo} of {n}" + (f" (up to {hi} with missing facts)" if hi > lo else "")
+        for code, lo, hi, n, _, _ in tallies
+    ) + " indicators met"
+    used = {}
+    for *_, met, _unknown in tallies:
+        for _, t in met:
+            used.update(t.used)
+    # The winner on what is known: most indicators met, ties to the earlier (more severe) category.
+    best = max(range(len(tallies)), key=lambda i: (tallies[i][1], -i))
+    code, lo = tallies[best][0], tallies[best][1]
+    beaten = all(lo > other[2] or (lo == other[2] and best < i)
+                 for i, other in enumerate(tallies) if i != best)
+    if lo > 0 and beaten:
+        reasons = [summary]
+        if any(lo == other[1] for i, other in enumerate(tallies) if i != best):
+            reasons.append(f"tie on indicators met, broken towards the more severe category {code}")
+        reasons += [f"{code}: {c['label']} ({show_facts(t.used)})" for c, t in tallies[best][4]]
+        return _Candidate(code, Truth(True, used), f"best fit {code}", reasons)
+    if all(hi == 0 for _, _, hi, *_ in tallies):
+        return _Candidate(None, Truth(False, used), "best fit", [summary + ": no indicator met in any category"])
+    missing = set()
+    for *_, unknown in tallies:
+        for _, t in unknown:
+            missing |= t.missing
+    return _Candidate(None, Truth(None, used, missing), "best fit",
+                      [summary + ": the best fit depends on the missing facts"])
+
+
+def _resolve(candidates: list[_Candidate]) -> Result:
+    pending: list[_Candidate] = []
+    for index, cand in enumerate(candidates):
+        if cand.truth.value is True:
+            if all(p.category == cand.category for p in pending):
+                reasons = []
+                for c in candidates[:index]:
+                    if c.truth.value is False and c.reasons:
+                        reasons += c.reasons  # why earlier categories were ruled out (ordered method)
+                reasons += cand.reasons or [f"{cand.category}: {cand.label} ({show_facts(cand.truth.used)})"]
+                return Result(cand.category, False, reasons, [])
+            return _undecided(pending, also=cand)
+        if cand.truth.value is None:
+            pending.append(cand)
+    if pending:
+        return _undecided(pending)
+    used = {}
+    for c in candidates:
+        used.update(c.truth.used)
+    reasons = [f"no rule matched, for an officer to decide ({show_facts(used)})"]
+    for c in candidates:
+        reasons += c.reasons
+    return Result(None, False, reasons, [])
+
+
+def _undecided(pending: list[_Candidate], also: _Candidate | None = None) -> Result:
+    missing = sorted(set().union(*(p.truth.missing for p in pending)))
+    reasons = [f"cannot be decided, for an officer to complete or decide: missing {', '.join(missing)}"]
+    for p in pending:
+        what = f"{p.label}, giving {p.category}," if p.category else "the best fit"
+        reasons.append(f"{what} cannot be ruled in or out without {', '.join(sorted(p.truth.missing))}")
+        reasons += p.reasons
+    if also is not None:
+        reasons.append(f"{also.label}, giving {also.category}, holds, but an earlier rule might take precedence")
+    return Result(None, False, reasons, missing)
+
+
+def describe_framework(fw: dict) -> list[str]:
+    """One line per rule, for documentation and review screens."""
+    lines = []
+    for cat in fw["categories"]:
+        for crit in cat.get("criteria", []):
+            tag = "limiting " if crit.get("limiting") else ""
+            lines.append(f"{cat['code']} {tag}{crit['id']}: {describe(crit['when'])}")
+    for row in fw.get("rows", []):
+        lines.append(f"{row['category']} {row['id']}: {describe(row['when'])}")
+    return lines
+
+
+__all__ = ["FACTS", "FrameworkError", "Result", "describe_framework", "evaluate", "validate_framework"]
