@@ -1,7 +1,10 @@
+import uuid
+
+from django.conf import settings
 from django.db import models
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from partnership.models import TenantModel
+from partnership.models import TenantModel, validate_academic_year
 
 
 class Phase(models.TextChoices):
@@ -56,7 +59,9 @@ class Cluster(TenantModel):
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["partnership", "slug"], name="cluster_slug_unique_in_partnership")]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "slug"], name="cluster_slug_unique_in_partnership")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -84,6 +89,238 @@ class ClusterMembership(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.school} in {self.cluster} ({self.get_kind_display().lower()})"
+
+
+class Grade(models.IntegerChoices):
+    OUTSTANDING = 1, "Outstanding"
+    GOOD = 2, "Good"
+    REQUIRES_IMPROVEMENT = 3, "Requires improvement"
+    INADEQUATE = 4, "Inadequate"
+
+
+class Inspection(TenantModel):
+    """One Ofsted inspection of a school: the history, not just the latest judgement."""
+
+    class Type(models.TextChoices):
+        S5 = "s5", "Section 5 (graded)"
+        S8 = "s8", "Section 8 (ungraded)"
+        OTHER = "other", "Other"
+        UNKNOWN = "", "Not recorded"
+
+    class Category(models.TextChoices):
+        NONE = "", "None"
+        SERIOUS_WEAKNESSES = "SW", "Serious weaknesses"
+        SPECIAL_MEASURES = "SM", "Special measures"
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="inspections")
+    inspection_date = models.DateField()
+    inspection_type = models.CharField(max_length=5, choices=Type.choices, blank=True, default="")
+    overall_grade = models.PositiveSmallIntegerField(choices=Grade.choices, null=True, blank=True)
+    leadership_grade = models.PositiveSmallIntegerField(choices=Grade.choices, null=True, blank=True)
+    safeguarding_effective = models.BooleanField(null=True, blank=True)
+    category = models.CharField(max_length=2, choices=Category.choices, blank=True, default="")
+    source = models.CharField(max_length=200, blank=True, help_text="The file this row was imported from.")
+
+    class Meta:
+        ordering = ["school", "-inspection_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "inspection_date"], name="one_inspection_per_school_per_day")
+        ]
+        indexes = [models.Index(fields=["partnership", "school", "-inspection_date"])]
+
+    def __str__(self) -> str:
+        grade = self.get_overall_grade_display() if self.overall_grade else "ungraded"
+        return f"{self.school} inspected {self.inspection_date:%d %b %Y}: {grade}"
+
+
+def _measure(verbose_name: str, digits: int = 7, places: int = 2):
+    return models.DecimalField(verbose_name, max_digits=digits, decimal_places=places, null=True, blank=True)
+
+
+# The measures of a school's (or an LA's, a region's, England's) year; null where not published or suppressed.
+MEASURE_FIELDS = (
+    "eyfs_gld_pct",
+    "phonics_pct",
+    "ks2_pupils",
+    "ks2_rwm_expected_pct",
+    "ks2_rwm_high_pct",
+    "ks2_progress_reading",
+    "ks2_progress_writing",
+    "ks2_progress_maths",
+    "ks4_pupils",
+    "attainment8",
+    "progress8",
+    "p8_ci_lower",
+    "p8_ci_upper",
+    "ks4_basics_95_pct",
+    "attendance_pct",
+    "persistent_absence_pct",
+    "suspensions_rate",
+    "permanent_exclusions",
+)
+
+
+class Measures(models.Model):
+    eyfs_gld_pct = _measure("EYFS good level of development %")
+    phonics_pct = _measure("Year 1 phonics expected standard %")
+    ks2_pupils = models.PositiveIntegerField("KS2 eligible pupils", null=True, blank=True)
+    ks2_rwm_expected_pct = _measure("KS2 RWM expected standard % (PTRWM_EXP)")
+    ks2_rwm_high_pct = _measure("KS2 RWM higher standard % (PTRWM_HIGH)")
+    ks2_progress_reading = _measure("KS2 reading progress (READPROG)")
+    ks2_progress_writing = _measure("KS2 writing progress (WRITPROG)")
+    ks2_progress_maths = _measure("KS2 maths progress (MATPROG)")
+    ks4_pupils = models.PositiveIntegerField("KS4 pupils at the end of KS4", null=True, blank=True)
+    attainment8 = _measure("Attainment 8 (ATT8SCR)")
+    progress8 = _measure("Progress 8 (P8MEA)")
+    p8_ci_lower = _measure("Progress 8 95% confidence interval, lower (P8CILOW)")
+    p8_ci_upper = _measure("Progress 8 95% confidence interval, upper (P8CIUPP)")
+    ks4_basics_95_pct = _measure("English and maths grade 5 or above % (PTL2BASICS_95)")
+    attendance_pct = _measure("Attendance %")
+    persistent_absence_pct = _measure("Persistent absence %")
+    suspensions_rate = _measure("Suspensions per 100 pupils")
+    permanent_exclusions = models.PositiveIntegerField("Permanent exclusions", null=True, blank=True)
+    source = models.TextField(blank=True, help_text="Which files the measures came from, one 'kind: file' per line.")
+
+    class Meta:
+        abstract = True
+
+
+class PerformanceResult(TenantModel, Measures):
+    """A school's published results for one academic year."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="results")
+    academic_year = models.CharField(max_length=7, validators=[validate_academic_year])
+
+    class Meta:
+        ordering = ["school", "academic_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "academic_year"], name="one_result_per_school_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school} {self.academic_year}"
+
+
+class Benchmark(TenantModel, Measures):
+    """The LA, regional and England rows of the performance tables, for "below national" comparisons."""
+
+    class Level(models.TextChoices):
+        LA = "la", "Local authority"
+        REGION = "region", "Region"
+        ENGLAND_ALL = "england-all", "England (all schools)"
+        ENGLAND_STATE = "england-state", "England (state-funded schools)"
+
+    level = models.CharField(max_length=15, choices=Level.choices)
+    code = models.CharField(max_length=10, help_text="The LA code, region code, or E92000001 for England.")
+    academic_year = models.CharField(max_length=7, validators=[validate_academic_year])
+
+    class Meta:
+        ordering = ["academic_year", "level", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "level", "code", "academic_year"], name="one_benchmark_per_level_code_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()} {self.code} {self.academic_year}"
+
+
+class SchoolLink(TenantModel):
+    """A GIAS establishment link: a predecessor or successor URN, so trends follow a school across conversion."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="links")
+    linked_urn = models.CharField(max_length=10)
+    linked_name = models.CharField(max_length=200, blank=True)
+    link_type = models.CharField(max_length=60)
+    established = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["school", "link_type", "linked_urn"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "linked_urn", "link_type"], name="one_link_per_school_urn_type")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school}: {self.link_type} {self.linked_urn}"
+
+
+class LocalIndicator(TenantModel):
+    """The LA's own judgements of a school for a year, from the local data CSV template."""
+
+    # The values are the categorisation fact vocabulary's (categorisation/engine/facts.py).
+    class OutwardFacing(models.TextChoices):
+        FULLY = "fully", "Fully outward facing"
+        PARTLY = "partly", "Partly outward facing"
+        NOT_ENGAGED = "not_engaged", "Does not engage"
+
+    class Finance(models.TextChoices):
+        NONE = "none", "No concern"
+        CONCERN = "concern", "Concern"
+        SERIOUS = "serious", "Serious concern"
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="local_indicators")
+    academic_year = models.CharField(max_length=7, validators=[validate_academic_year])
+    self_evaluation_grade = models.PositiveSmallIntegerField(
+        choices=Grade.choices, null=True, blank=True, help_text="The grade the school's self-evaluation claims."
+    )
+    sef_validated_grade = models.PositiveSmallIntegerField(
+        choices=Grade.choices, null=True, blank=True, help_text="The self-evaluation grade as validated by the LA."
+    )
+    finance_concern = models.CharField(max_length=10, choices=Finance.choices, blank=True)
+    complaints = models.PositiveIntegerField(null=True, blank=True)
+    outward_facing = models.CharField(max_length=12, choices=OutwardFacing.choices, blank=True)
+    source = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["school", "academic_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "academic_year"], name="one_local_indicator_per_school_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"Local data for {self.school} {self.academic_year}"
+
+
+class ImportRun(TenantModel):
+    """One upload of a data file: who imported what, its preview, its progress and its outcome."""
+
+    class Status(models.TextChoices):
+        PREVIEWING = "previewing", "Checking the file"
+        PREVIEWED = "previewed", "Ready to apply"
+        REJECTED = "rejected", "Has errors: nothing changed"
+        QUEUED = "queued", "Waiting to apply"
+        APPLYING = "applying", "Applying"
+        APPLIED = "applied", "Applied"
+        FAILED = "failed", "Failed: nothing changed"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(max_length=20)
+    filename = models.CharField(max_length=255)
+    content = models.BinaryField(help_text="The uploaded file as received.")
+    academic_year = models.CharField(max_length=7, blank=True, validators=[validate_academic_year])
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PREVIEWING)
+    summary = models.JSONField(default=dict, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} import of {self.filename}"
+
+    @property
+    def is_working(self) -> bool:
+        return self.status in {self.Status.PREVIEWING, self.Status.QUEUED, self.Status.APPLYING}
 
 
 # django-guardian object grants on schools, in direct foreign-key tables (fast joins, real integrity).

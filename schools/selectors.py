@@ -1,11 +1,28 @@
 """Reads of schools and clusters, always within one partnership."""
 
-from django.db.models import Count, Q, QuerySet, Sum
+from collections import Counter
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Avg, Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.shortcuts import get_object_or_404
 
 from partnership.models import Partnership
 
-from .models import Cluster, ClusterMembership, School
+from .models import (
+    Benchmark,
+    Cluster,
+    ClusterMembership,
+    Grade,
+    ImportRun,
+    Inspection,
+    LocalIndicator,
+    PerformanceResult,
+    Phase,
+    School,
+)
+
+ENGLAND_CODE = "E92000001"
 
 
 def school_list(partnership: Partnership) -> QuerySet[School]:
@@ -45,3 +62,302 @@ def school_clusters(school: School) -> QuerySet[ClusterMembership]:
         .select_related("cluster")
         .order_by("kind", "cluster__name")
     )
+
+
+# ---- inspections, results and facts ---------------------------------------------------------
+
+
+def school_inspections(school: School) -> QuerySet[Inspection]:
+    return Inspection.objects.for_partnership(school.partnership).filter(school=school).order_by("-inspection_date")
+
+
+def school_results(school: School) -> QuerySet[PerformanceResult]:
+    return PerformanceResult.objects.for_partnership(school.partnership).filter(school=school).order_by("academic_year")
+
+
+def inspection_list(partnership: Partnership) -> QuerySet[Inspection]:
+    return (
+        Inspection.objects.for_partnership(partnership)
+        .select_related("school")
+        .order_by("school__urn", "-inspection_date")
+    )
+
+
+def result_list(partnership: Partnership) -> QuerySet[PerformanceResult]:
+    return (
+        PerformanceResult.objects.for_partnership(partnership)
+        .select_related("school")
+        .order_by("school__urn", "academic_year")
+    )
+
+
+def benchmark_list(partnership: Partnership) -> QuerySet[Benchmark]:
+    return Benchmark.objects.for_partnership(partnership)
+
+
+def import_run_list(partnership: Partnership) -> QuerySet[ImportRun]:
+    return ImportRun.objects.for_partnership(partnership).select_related("created_by", "applied_by").defer("content")
+
+
+def get_import_run(partnership: Partnership, run_uuid) -> ImportRun:
+    return get_object_or_404(import_run_list(partnership), uuid=run_uuid)
+
+
+def previous_years(year: str, count: int) -> list[str]:
+    """The academic year and the ones before it, oldest first: previous_years("2018-19", 3)."""
+    start = int(year[:4])
+    return [f"{y}-{(y + 1) % 100:02d}" for y in range(start - count + 1, start + 1)]
+
+
+# Fact names are those of the categorisation vocabulary (categorisation/engine/facts.py): fact -> measure field
+FACT_MEASURES = {
+    "ks2_rwm_expected_pct": "ks2_rwm_expected_pct",
+    "ks2_progress_reading": "ks2_progress_reading",
+    "ks2_progress_writing": "ks2_progress_writing",
+    "ks2_progress_maths": "ks2_progress_maths",
+    "p8": "progress8",
+    "p8_ci_upper": "p8_ci_upper",
+    "p8_ci_lower": "p8_ci_lower",
+    "attainment8": "attainment8",
+    "eyfs_gld_pct": "eyfs_gld_pct",
+    "attendance_pct": "attendance_pct",
+    "persistent_absence_pct": "persistent_absence_pct",
+    "suspensions_rate": "suspensions_rate",
+    "permanent_exclusions": "permanent_exclusions",
+}
+# yearly histories, oldest first (fact <name>_history)
+HISTORY_FACTS = (
+    "ks2_rwm_expected_pct",
+    "ks2_progress_reading",
+    "ks2_progress_writing",
+    "ks2_progress_maths",
+    "p8",
+    "p8_ci_upper",
+)
+# measures shown beside the national and LA figures in the context
+CONTEXT_MEASURES = {
+    **FACT_MEASURES,
+    "ks2_pupils": "ks2_pupils",
+    "ks2_rwm_high_pct": "ks2_rwm_high_pct",
+    "ks4_pupils": "ks4_pupils",
+    "ks4_basics_95_pct": "ks4_basics_95_pct",
+    "phonics_pct": "phonics_pct",
+}
+PRIMARY_PHASES = {Phase.PRIMARY, Phase.MIDDLE, Phase.NURSERY}
+SECONDARY_PHASES = {Phase.SECONDARY, Phase.ALL_THROUGH, Phase.SIXTEEN_PLUS}
+
+
+def _number(value):
+    """A stored Decimal as the number the source file showed: 72 for "72%", -0.57 for "-0.57"."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def fact_phase(school: School, result: PerformanceResult | None) -> str | None:
+    if school.phase in PRIMARY_PHASES:
+        return "primary"
+    if school.phase in SECONDARY_PHASES:
+        return "secondary"
+    if result is not None:
+        if result.attainment8 is not None or result.progress8 is not None:
+            return "secondary"
+        if result.ks2_rwm_expected_pct is not None or result.ks2_progress_reading is not None:
+            return "primary"
+    if school.age_high is not None:
+        return "primary" if school.age_high <= 11 else "secondary"
+    return None
+
+
+def _previous_judgement(inspection: Inspection | None):
+    if inspection is None:
+        return None
+    return inspection.category or inspection.overall_grade  # "SM"/"SW" say more than grade 4
+
+
+def _gather(partnership: Partnership, school: School, year: str) -> dict:
+    years = previous_years(year, 3)
+    year_end = date(int(year[:4]) + 1, 8, 31)
+    graded = [i for i in school_inspections(school).filter(inspection_date__lte=year_end) if i.overall_grade]
+    results = {r.academic_year: r for r in school_results(school).filter(academic_year__in=years)}
+    benchmarks = {
+        (b.level, b.code): b
+        for b in benchmark_list(partnership).filter(
+            academic_year=year,
+            level__in=[Benchmark.Level.ENGLAND_STATE, Benchmark.Level.LA],
+            code__in=[ENGLAND_CODE, school.la_code],
+        )
+    }
+    local = LocalIndicator.objects.for_partnership(partnership).filter(school=school, academic_year=year).first()
+    return {"years": years, "graded": graded, "results": results, "benchmarks": benchmarks, "local": local}
+
+
+def school_facts(partnership: Partnership, school: School, year: str) -> dict:
+    """The facts categorisation uses for a school and an academic year, named as in the categorisation
+    vocabulary; None where missing or suppressed. Numbers are as the source files print them.
+
+    Ofsted facts come from the graded inspections up to the end of that academic year (31 August).
+    """
+    data = _gather(partnership, school, year)
+    graded, results, local = data["graded"], data["results"], data["local"]
+    latest = graded[0] if graded else None
+    previous = graded[1] if len(graded) > 1 else None
+    consecutive_ri = 0
+    for inspection in graded:
+        if inspection.overall_grade != Grade.REQUIRES_IMPROVEMENT:
+            break
+        consecutive_ri += 1
+    result = results.get(year)
+    facts: dict = {
+        "urn": school.urn,
+        "phase": fact_phase(school, result),
+        "ofsted_grade": latest.overall_grade if latest else None,
+        "ofsted_leadership_grade": latest.leadership_grade if latest else None,
+        "previous_ofsted_grade": _previous_judgement(previous),
+        "previous_ofsted_leadership_grade": previous.leadership_grade if previous else None,
+        "ofsted_category": (latest.category or None) if latest else None,
+        "consecutive_ri": consecutive_ri,
+        "safeguarding_effective": latest.safeguarding_effective if latest else None,
+    }
+    for fact, field in FACT_MEASURES.items():
+        facts[fact] = _number(getattr(result, field)) if result else None
+    for fact in HISTORY_FACTS:
+        field = FACT_MEASURES[fact]
+        facts[f"{fact}_history"] = [
+            _number(getattr(results[y], field)) if y in results else None for y in data["years"]
+        ]
+    facts["sef_validated_grade"] = local.sef_validated_grade if local else None
+    facts["finance_concern"] = (local.finance_concern or None) if local else None
+    facts["outward_facing"] = (local.outward_facing or None) if local else None
+    return facts
+
+
+def school_fact_context(partnership: Partnership, school: School, year: str) -> dict:
+    """What the facts rest on, for a person to check them: the inspection used, the years of the
+    histories, and the LA and England (state-funded) figures for the same year."""
+    data = _gather(partnership, school, year)
+    latest = data["graded"][0] if data["graded"] else None
+    result = data["results"].get(year)
+    national = data["benchmarks"].get((Benchmark.Level.ENGLAND_STATE, ENGLAND_CODE))
+    la = data["benchmarks"].get((Benchmark.Level.LA, school.la_code))
+
+    def figures(source) -> dict:
+        return {f: _number(getattr(source, field)) if source else None for f, field in CONTEXT_MEASURES.items()}
+
+    local = data["local"]
+    return {
+        "name": school.name,
+        "academic_year": year,
+        "la_code": school.la_code,
+        "school_type": school.school_type,
+        "pupils": school.pupils,
+        "ofsted_inspection_date": latest.inspection_date.isoformat() if latest else None,
+        "ofsted_inspection_type": (latest.inspection_type or None) if latest else None,
+        "history_years": data["years"],
+        "school": figures(result),
+        "la": figures(la),
+        "england": figures(national),
+        "self_evaluation_grade": local.self_evaluation_grade if local else None,
+        "complaints": local.complaints if local else None,
+        "sources": result.source.splitlines() if result else [],
+    }
+
+
+# ---- browsing ------------------------------------------------------------------------------------
+
+SCHOOL_SORTS = {
+    "name": ("name", "urn"),
+    "-name": ("-name", "urn"),
+    "urn": ("urn",),
+    "pupils": ("pupils", "name"),
+    "-pupils": ("-pupils", "name"),
+    "ofsted": ("latest_grade", "name"),
+    "-ofsted": ("-latest_grade", "name"),
+    "cluster": ("cluster_name", "name"),
+}
+
+
+def school_browse(
+    partnership: Partnership,
+    *,
+    query: str = "",
+    cluster_slug: str = "",
+    phase: str = "",
+    school_type: str = "",
+    grade: str = "",
+    sort: str = "name",
+) -> QuerySet[School]:
+    """The school list with its filters and sort; the latest Ofsted grade and main cluster are annotated,
+    so a page of the list costs the same few queries whatever the number of schools."""
+    latest = Inspection.objects.filter(school=OuterRef("pk"), overall_grade__isnull=False).order_by("-inspection_date")
+    main_cluster = ClusterMembership.objects.filter(school=OuterRef("pk"), kind=ClusterMembership.Kind.FULL)
+    schools = school_list(partnership).annotate(
+        latest_grade=Subquery(latest.values("overall_grade")[:1]),
+        latest_category=Subquery(latest.values("category")[:1]),
+        cluster_name=Subquery(main_cluster.values("cluster__name")[:1]),
+        cluster_slug=Subquery(main_cluster.values("cluster__slug")[:1]),
+    )
+    if query:
+        schools = schools.filter(Q(name__icontains=query) | Q(urn=query) | Q(postcode__istartswith=query))
+    if cluster_slug:
+        schools = schools.filter(
+            cluster_memberships__cluster__slug=cluster_slug, cluster_memberships__partnership=partnership
+        ).distinct()
+    if phase:
+        schools = schools.filter(phase=phase)
+    if school_type:
+        schools = schools.filter(school_type=school_type)
+    if grade == "none":
+        schools = schools.filter(latest_grade__isnull=True)
+    elif grade in {"1", "2", "3", "4"}:
+        schools = schools.filter(latest_grade=int(grade))
+    return schools.order_by(*SCHOOL_SORTS.get(sort, SCHOOL_SORTS["name"]))
+
+
+def school_trends(school: School, *, years: int = 3) -> dict:
+    """The school's last few years of results with the England (state-funded) figures beside them."""
+    results = list(school_results(school))
+    if not results:
+        return {"years": [], "results": {}, "national": {}}
+    shown = previous_years(results[-1].academic_year, years)
+    national = {
+        b.academic_year: b
+        for b in benchmark_list(school.partnership).filter(
+            level=Benchmark.Level.ENGLAND_STATE, code=ENGLAND_CODE, academic_year__in=shown
+        )
+    }
+    return {"years": shown, "results": {r.academic_year: r for r in results}, "national": national}
+
+
+def cluster_headlines(cluster: Cluster) -> dict:
+    """Headline figures of a cluster's full members: Ofsted grades and the latest results, in a few queries."""
+    full = cluster_members(cluster).filter(kind=ClusterMembership.Kind.FULL)
+    school_ids = list(full.values_list("school_id", flat=True))
+    latest = Inspection.objects.filter(school=OuterRef("pk"), overall_grade__isnull=False).order_by("-inspection_date")
+    grades = Counter(
+        School.objects.filter(pk__in=school_ids)
+        .annotate(g=Subquery(latest.values("overall_grade")[:1]))
+        .values_list("g", flat=True)
+    )
+    results = PerformanceResult.objects.for_partnership(cluster.partnership).filter(school_id__in=school_ids)
+    year = results.aggregate(year=Max("academic_year"))["year"]
+    averages = {}
+    if year:
+        averages = results.filter(academic_year=year).aggregate(
+            ks2_rwm=Avg("ks2_rwm_expected_pct"),
+            p8=Avg("progress8"),
+            att8=Avg("attainment8"),
+            ks2_schools=Count("id", filter=Q(ks2_rwm_expected_pct__isnull=False)),
+            ks4_schools=Count("id", filter=Q(progress8__isnull=False)),
+        )
+    graded = sum(n for g, n in grades.items() if g)
+    good = grades.get(1, 0) + grades.get(2, 0)
+    return {
+        "grades": [(label, grades.get(value, 0)) for value, label in Grade.choices],
+        "not_inspected": grades.get(None, 0),
+        "good_or_better_pct": round(100 * good / graded) if graded else None,
+        "year": year,
+        "averages": averages,
+    }

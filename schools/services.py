@@ -2,15 +2,28 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from partnership.audit import audit_record, audit_record_many, snapshot
 from partnership.models import Partnership
 
-from .models import Cluster, ClusterMembership, School
+from .importers import IMPORTERS, run_import, summary_lines
+from .models import Cluster, ClusterMembership, ImportRun, School
 
 SCHOOL_FIELDS = (
-    "urn", "name", "la_code", "phase", "school_type", "status", "age_low", "age_high",
-    "pupils", "capacity", "fsm_pct", "trust_name", "postcode",
+    "urn",
+    "name",
+    "la_code",
+    "phase",
+    "school_type",
+    "status",
+    "age_low",
+    "age_high",
+    "pupils",
+    "capacity",
+    "fsm_pct",
+    "trust_name",
+    "postcode",
 )
 
 
@@ -41,7 +54,10 @@ def schools_create_many(*, actor, partnership: Partnership, schools: list[School
         for school in created:
             school.pk = by_urn[school.urn]
     audit_record_many(
-        actor=actor, partnership=partnership, action="school.create", reason=reason,
+        actor=actor,
+        partnership=partnership,
+        action="school.create",
+        reason=reason,
         changes=[(s, None, snapshot(s, SCHOOL_FIELDS)) for s in created],
     )
     return created
@@ -53,8 +69,12 @@ def cluster_create(*, actor, partnership: Partnership, name: str, slug: str, rea
     cluster.full_clean()
     cluster.save()
     audit_record(
-        actor=actor, partnership=partnership, obj=cluster, action="cluster.create",
-        after=snapshot(cluster, ("name", "slug")), reason=reason,
+        actor=actor,
+        partnership=partnership,
+        obj=cluster,
+        action="cluster.create",
+        after=snapshot(cluster, ("name", "slug")),
+        reason=reason,
     )
     return cluster
 
@@ -81,7 +101,163 @@ def cluster_add_school(
     membership.full_clean()
     membership.save()
     audit_record(
-        actor=actor, partnership=cluster.partnership, obj=membership, action="cluster.add_school",
-        after={"cluster": cluster.name, "school": school.name, "kind": kind}, reason=reason,
+        actor=actor,
+        partnership=cluster.partnership,
+        obj=membership,
+        action="cluster.add_school",
+        after={"cluster": cluster.name, "school": school.name, "kind": kind},
+        reason=reason,
     )
     return membership
+
+
+# ---- imports -----------------------------------------------------------------------------------
+
+
+def _progress_updater(run_id: int):
+    def update(percent: int) -> None:
+        ImportRun.objects.filter(pk=run_id).update(progress=percent)
+
+    return update
+
+
+@transaction.atomic
+def import_run_create(
+    *, actor, partnership: Partnership, kind: str, filename: str, content: bytes, academic_year: str = ""
+) -> ImportRun:
+    """Keep an uploaded file and queue its preview: a dry run that reports what would change."""
+    from .tasks import import_preview  # noqa: PLC0415 (tasks import services)
+
+    if kind not in IMPORTERS:
+        raise ValidationError({"kind": f"Unknown kind {kind!r}."})
+    run = ImportRun(
+        partnership=partnership,
+        kind=kind,
+        filename=filename[:255],
+        content=content,
+        academic_year=academic_year,
+        created_by=actor if actor and actor.pk else None,
+    )
+    run.full_clean(exclude=["content"])
+    run.save()
+    audit_record(
+        actor=actor,
+        partnership=partnership,
+        obj=run,
+        action="import.upload",
+        after={"kind": kind, "file": filename, "year": academic_year, "bytes": len(content)},
+    )
+    transaction.on_commit(lambda: import_preview.delay(run.pk))
+    return run
+
+
+def import_run_preview(*, run_id: int) -> ImportRun | None:
+    """Check the file and dry-run it; idempotent: only a run still being checked is worked on."""
+    run = ImportRun.objects.filter(pk=run_id, status=ImportRun.Status.PREVIEWING).select_related("partnership").first()
+    if run is None:
+        return None
+    result = run_import(
+        actor=run.created_by,
+        partnership=run.partnership,
+        kind=run.kind,
+        data=bytes(run.content),
+        filename=run.filename,
+        year=run.academic_year or None,
+        dry_run=True,
+        progress=_progress_updater(run.pk),
+    )
+    run.status = ImportRun.Status.PREVIEWED if result.ok else ImportRun.Status.REJECTED
+    run.summary = result.summary | {"more_errors": result.more_errors}
+    run.errors = result.error_dicts()
+    run.progress = 100
+    run.save(update_fields=["status", "summary", "errors", "progress"])
+    return run
+
+
+@transaction.atomic
+def import_run_confirm(*, actor, run: ImportRun) -> ImportRun:
+    """An officer confirms a previewed import: queue it to be applied."""
+    from .tasks import import_apply  # noqa: PLC0415
+
+    claimed = ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.PREVIEWED).update(
+        status=ImportRun.Status.QUEUED, applied_by=actor, progress=0
+    )
+    if not claimed:
+        raise ValidationError("Only a checked import with no errors can be applied, and only once.")
+    run.refresh_from_db(fields=["status", "applied_by", "progress"])
+    audit_record(
+        actor=actor,
+        partnership=run.partnership,
+        obj=run,
+        action="import.confirm",
+        after={"kind": run.kind, "file": run.filename},
+    )
+    transaction.on_commit(lambda: import_apply.delay(run.pk))
+    return run
+
+
+def import_run_apply(*, run_id: int) -> ImportRun | None:
+    """Apply a confirmed import; idempotent: a conditional update claims the run, so it runs once."""
+    claimed = ImportRun.objects.filter(pk=run_id, status=ImportRun.Status.QUEUED).update(
+        status=ImportRun.Status.APPLYING
+    )
+    if not claimed:
+        return None
+    run = ImportRun.objects.select_related("partnership", "applied_by").get(pk=run_id)
+    try:
+        result = run_import(
+            actor=run.applied_by,
+            partnership=run.partnership,
+            kind=run.kind,
+            data=bytes(run.content),
+            filename=run.filename,
+            year=run.academic_year or None,
+            progress=_progress_updater(run.pk),
+        )
+    except Exception:
+        ImportRun.objects.filter(pk=run_id).update(status=ImportRun.Status.FAILED)
+        raise
+    with transaction.atomic():
+        run.status = ImportRun.Status.APPLIED if result.ok else ImportRun.Status.FAILED
+        run.summary = result.summary | {"more_errors": result.more_errors}
+        run.errors = result.error_dicts()
+        run.progress = 100
+        run.applied_at = timezone.now()
+        run.save(update_fields=["status", "summary", "errors", "progress", "applied_at"])
+        if result.ok:
+            audit_record(
+                actor=run.applied_by,
+                partnership=run.partnership,
+                obj=run,
+                action="import.apply",
+                after={"kind": run.kind, "file": run.filename, "summary": summary_lines(result.summary)},
+            )
+    return run
+
+
+def import_record_command_run(
+    *, actor, partnership: Partnership, kind: str, filename: str, content: bytes, academic_year: str, result
+) -> ImportRun:
+    """Record an import made with the import_data command, so every import shows who made it."""
+    run = ImportRun.objects.create(
+        partnership=partnership,
+        kind=kind,
+        filename=filename[:255],
+        content=content,
+        academic_year=academic_year or "",
+        status=ImportRun.Status.APPLIED,
+        summary=result.summary,
+        progress=100,
+        created_by=actor,
+        applied_by=actor,
+        applied_at=timezone.now(),
+    )
+    audit_record(
+        actor=actor,
+        partnership=partnership,
+        obj=run,
+        action="import.apply",
+        after={"kind": kind, "file": filename, "summary": summary_lines(result.summary)},
+        reason="import_data command",
+    )
+    return run

@@ -1,32 +1,110 @@
-from django.core.paginator import Paginator
-from django.db.models import Q
-from django.shortcuts import render
+import csv
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_POST
+
+from partnership.permissions import role_required
 from partnership.roles import PLATFORM_ADMIN, Role
 from partnership.selectors import audit_for_object
 
-from . import selectors
+from . import selectors, services
+from .charts import Series, line_chart
+from .forms import ImportUploadForm, SchoolFilterForm
+from .importers import summary_lines
+from .importers.local import TEMPLATE_COLUMNS, TEMPLATE_EXAMPLE
 
 AUDIT_READERS = {Role.OFFICER, PLATFORM_ADMIN}
+PAGE_SIZE = 50
 
 
 def school_list(request, partnership_slug):
-    schools = selectors.school_list(request.partnership)
-    query = request.GET.get("q", "").strip()
-    if query:
-        schools = schools.filter(Q(name__icontains=query) | Q(urn=query))
-    page = Paginator(schools, 50).get_page(request.GET.get("page"))
-    return render(request, "schools/school_list.html", {"page": page, "q": query})
+    clusters = list(selectors.cluster_list(request.partnership).only("name", "slug"))
+    form = SchoolFilterForm(request.GET or None, clusters=clusters)
+    filters = form.cleaned_data if form.is_valid() else {}
+    schools = selectors.school_browse(
+        request.partnership,
+        query=filters.get("q", "").strip(),
+        cluster_slug=filters.get("cluster", ""),
+        phase=filters.get("phase", ""),
+        school_type=filters.get("type", ""),
+        grade=filters.get("grade", ""),
+        sort=filters.get("sort") or "name",
+    )
+    page = Paginator(schools, PAGE_SIZE).get_page(request.GET.get("page"))
+    kept = {k: v for k, v in filters.items() if v}
+    return render(
+        request,
+        "schools/school_list.html",
+        {
+            "page": page,
+            "form": form,
+            "filtered": bool(kept),
+            "extra_query": (urlencode(kept) + "&") if kept else "",
+        },
+    )
+
+
+def _trend_charts(trends: dict) -> list:
+    years, results, national = trends["years"], trends["results"], trends["national"]
+    if not years:
+        return []
+
+    def values(field, source=results):
+        return [getattr(source[y], field) if y in source else None for y in years]
+
+    specs = [
+        (
+            "KS2: reading, writing and maths at the expected standard",
+            "%",
+            [("School", "ks2_rwm_expected_pct", results, False), ("England", "ks2_rwm_expected_pct", national, True)],
+        ),
+        (
+            "KS2 progress scores",
+            "",
+            [
+                ("Reading", "ks2_progress_reading", results, False),
+                ("Writing", "ks2_progress_writing", results, False),
+                ("Maths", "ks2_progress_maths", results, False),
+            ],
+        ),
+        (
+            "Progress 8",
+            "",
+            [
+                ("School", "progress8", results, False),
+                ("95% interval, upper", "p8_ci_upper", results, True),
+                ("England", "progress8", national, True),
+            ],
+        ),
+        ("Attainment 8", "", [("School", "attainment8", results, False), ("England", "attainment8", national, True)]),
+        ("Attendance", "%", [("School", "attendance_pct", results, False)]),
+    ]
+    charts = []
+    for title, unit, lines in specs:
+        series = [Series(label, values(field, source), dashed) for label, field, source, dashed in lines]
+        if any(v is not None for v in series[0].values):
+            charts.append({"title": title, "svg": line_chart(title=title, years=years, series=series, unit=unit)})
+    return charts
 
 
 def school_detail(request, partnership_slug, urn):
     school = selectors.get_school(request.partnership, urn)
+    trends = selectors.school_trends(school)
     return render(
         request,
         "schools/school_detail.html",
         {
             "school": school,
             "clusters": selectors.school_clusters(school),
+            "inspections": selectors.school_inspections(school),
+            "results": [trends["results"][y] for y in trends["years"] if y in trends["results"]],
+            "charts": _trend_charts(trends),
             "audit": audit_for_object(request.partnership, school) if AUDIT_READERS & request.roles else None,
         },
     )
@@ -44,6 +122,82 @@ def cluster_detail(request, partnership_slug, cluster_slug):
         {
             "cluster": cluster,
             "members": selectors.cluster_members(cluster),
+            "headlines": selectors.cluster_headlines(cluster),
             "audit": audit_for_object(request.partnership, cluster) if AUDIT_READERS & request.roles else None,
         },
     )
+
+
+# ---- imports (LA officers) ------------------------------------------------------------------------
+
+
+@role_required(Role.OFFICER)
+def import_list(request, partnership_slug):
+    page = Paginator(selectors.import_run_list(request.partnership), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "schools/import_list.html", {"page": page})
+
+
+@role_required(Role.OFFICER)
+def import_upload(request, partnership_slug):
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            run = services.import_run_create(
+                actor=request.user,
+                partnership=request.partnership,
+                kind=form.cleaned_data["kind"],
+                filename=upload.name,
+                content=upload.read(),
+                academic_year=form.cleaned_data["academic_year"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("import_detail", partnership_slug=partnership_slug, run_uuid=run.uuid)
+    return render(
+        request,
+        "schools/import_upload.html",
+        {
+            "form": form,
+            "template_columns": TEMPLATE_COLUMNS,
+        },
+    )
+
+
+@role_required(Role.OFFICER)
+def import_detail(request, partnership_slug, run_uuid):
+    run = selectors.get_import_run(request.partnership, run_uuid)
+    return render(
+        request,
+        "schools/import_detail.html",
+        {
+            "run": run,
+            "summary": summary_lines(run.summary) if run.summary else [],
+            "audit": audit_for_object(request.partnership, run),
+        },
+    )
+
+
+@require_POST
+@role_required(Role.OFFICER)
+def import_apply(request, partnership_slug, run_uuid):
+    run = selectors.get_import_run(request.partnership, run_uuid)
+    try:
+        services.import_run_confirm(actor=request.user, run=run)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"The import of {run.filename} is being applied.")
+    return redirect(reverse("import_detail", kwargs={"partnership_slug": partnership_slug, "run_uuid": run.uuid}))
+
+
+@role_required(Role.OFFICER)
+def import_template(request, partnership_slug):
+    """The local data CSV template: the header, one example row (delete it) and nothing else."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="local-data-template.csv"'
+    writer = csv.writer(response)
+    writer.writerow(TEMPLATE_COLUMNS)
+    writer.writerow(TEMPLATE_EXAMPLE)
+    return response

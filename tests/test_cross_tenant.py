@@ -10,10 +10,24 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from partnership.models import Membership
 from partnership.roles import Role
+from tests.categorisation.cross_tenant import CATEGORISATION_URLS
 
 
 def _membership_uuid(world):
     return Membership.objects.get(user=world.a.users["head"]).uuid
+
+
+def _import_run_uuid(world):
+    from schools.models import ImportRun
+
+    run = ImportRun.objects.filter(partnership=world.a.partnership).first() or ImportRun.objects.create(
+        partnership=world.a.partnership,
+        kind="ofsted",
+        filename="a.csv",
+        content=b"URN,Rating,Inspection Date\n",
+        status=ImportRun.Status.PREVIEWED,
+    )
+    return run.uuid
 
 
 TENANT_URLS = {
@@ -26,8 +40,23 @@ TENANT_URLS = {
     "school_detail": lambda w: {"urn": w.a.school.urn},
     "cluster_list": lambda w: {},
     "cluster_detail": lambda w: {"cluster_slug": w.a.cluster.slug},
+    "import_list": lambda w: {},
+    "import_upload": lambda w: {},
+    "import_template": lambda w: {},
+    "import_detail": lambda w: {"run_uuid": _import_run_uuid(w)},
+    "import_apply": lambda w: {"run_uuid": _import_run_uuid(w)},
+    "api_school_list": lambda w: {},
+    "api_school_detail": lambda w: {"urn": w.a.school.urn},
+    "api_cluster_list": lambda w: {},
+    "api_cluster_detail": lambda w: {"cluster_slug": w.a.cluster.slug},
+    "api_inspection_list": lambda w: {},
+    "api_result_list": lambda w: {},
+    "api_benchmark_list": lambda w: {},
     "sharing_detail": lambda w: {"urn": w.a.school.urn},
 }
+
+# Apps with many pages keep their entries beside their own tests.
+TENANT_URLS.update(CATEGORISATION_URLS)
 
 # URLs outside any partnership, and why each is safe to reach without one.
 GLOBAL_URLS = {
