@@ -28,6 +28,7 @@ from schools.models import Cluster, ClusterMembership, Phase, School, SchoolType
 from schools.services import cluster_add_school, cluster_create, schools_create_many
 
 from .data import DEMO_PASSWORD, PARTNERSHIPS, PEOPLE
+from .synthetic import add_invented_data
 
 User = get_user_model()
 ASSOCIATE = re.compile(r"\s*\(Associate\)$")
@@ -103,7 +104,11 @@ def load_partnership(spec: dict, *, actor) -> tuple[Partnership, bool]:
                 urn = f"{la_code}{len(schools) + 1:03d}"
                 schools[name] = _invented_school(rng, name=name, cluster=cluster_name, urn=urn, la_code=la_code)
             placements.append((cluster_name, name, kind))
-    schools_create_many(actor=actor, partnership=partnership, schools=list(schools.values()), reason="Demo data.")
+    created = schools_create_many(
+        actor=actor, partnership=partnership, schools=list(schools.values()), reason="Demo data."
+    )
+    # Invented Ofsted histories, three years of results and LA judgements, so pages and runs have data.
+    add_invented_data(created, seed=spec["slug"])
     clusters = {
         name: cluster_create(
             actor=actor, partnership=partnership, name=name, slug=slugify(name)[:80], reason="Demo data."

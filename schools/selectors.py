@@ -71,6 +71,11 @@ def school_inspections(school: School) -> QuerySet[Inspection]:
     return Inspection.objects.for_partnership(school.partnership).filter(school=school).order_by("-inspection_date")
 
 
+def school_local_indicators(school: School) -> QuerySet[LocalIndicator]:
+    """The LA's own judgements of the school by year, newest first: protected data (see partnership.sharing)."""
+    return LocalIndicator.objects.for_partnership(school.partnership).filter(school=school).order_by("-academic_year")
+
+
 def school_results(school: School) -> QuerySet[PerformanceResult]:
     return PerformanceResult.objects.for_partnership(school.partnership).filter(school=school).order_by("academic_year")
 

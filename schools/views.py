@@ -12,6 +12,8 @@ from django.views.decorators.http import require_POST
 from partnership.permissions import role_required
 from partnership.roles import PLATFORM_ADMIN, Role
 from partnership.selectors import audit_for_object
+from partnership.services import log_data_view
+from partnership.sharing import access_for
 
 from . import selectors, services
 from .charts import Series, line_chart
@@ -96,6 +98,12 @@ def _trend_charts(trends: dict) -> list:
 def school_detail(request, partnership_slug, urn):
     school = selectors.get_school(request.partnership, urn)
     trends = selectors.school_trends(school)
+    access = access_for(request.user, school)
+    local = None
+    if access.is_full:
+        # The LA's judgements are the school's protected data: shown only with full access, and logged.
+        local = list(selectors.school_local_indicators(school))
+        log_data_view(request.user, school, "school page: LA judgements", access=access)
     return render(
         request,
         "schools/school_detail.html",
@@ -105,6 +113,8 @@ def school_detail(request, partnership_slug, urn):
             "inspections": selectors.school_inspections(school),
             "results": [trends["results"][y] for y in trends["years"] if y in trends["results"]],
             "charts": _trend_charts(trends),
+            "access": access,
+            "local_indicators": local,
             "audit": audit_for_object(request.partnership, school) if AUDIT_READERS & request.roles else None,
         },
     )
