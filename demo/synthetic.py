@@ -122,3 +122,57 @@ def add_invented_data(schools, *, seed, years=YEARS, batch_size: int = 2000) -> 
     PerformanceResult.objects.bulk_create(results, batch_size=batch_size)
     LocalIndicator.objects.bulk_create(locals_, batch_size=batch_size)
     return {"inspections": len(inspections), "results": len(results), "local": len(locals_)}
+
+
+SYNTHETIC_PREFIX = "england-"
+PHASE_MIX = ((Phase.PRIMARY, 0.82), (Phase.SECONDARY, 0.15), (Phase.SPECIAL, 0.03))
+
+
+def generate_england(*, partnerships: int = 152, schools: int = 22000, seed: int = 1, stdout=None) -> dict:
+    """A synthetic England: partnerships named england-001 ..., each with its share of the schools,
+    two inspections, three years of results and an LA judgement per school. Replaces an earlier one."""
+    from django.db import transaction
+
+    from partnership.models import Partnership
+    from partnership.services import partnership_create
+    from schools.services import schools_create_many
+
+    rng = random.Random(seed)
+    with transaction.atomic():
+        Partnership.objects.filter(slug__startswith=SYNTHETIC_PREFIX).delete()
+    counts = {"partnerships": 0, "schools": 0, "inspections": 0, "results": 0, "local": 0}
+    base, extra = divmod(schools, partnerships)
+    for index in range(partnerships):
+        la_code = f"{100 + index:03d}"
+        with transaction.atomic():
+            partnership = partnership_create(
+                actor=None,
+                slug=f"{SYNTHETIC_PREFIX}{index + 1:03d}",
+                name=f"Synthetic Partnership {index + 1}",
+                la_codes=[la_code],
+            )
+            size = base + (1 if index < extra else 0)
+            made = []
+            for n in range(size):
+                phase = rng.choices([p for p, _ in PHASE_MIX], [w for _, w in PHASE_MIX])[0]
+                ages = {Phase.PRIMARY: (4, 11), Phase.SECONDARY: (11, 16), Phase.SPECIAL: (3, 19)}[phase]
+                made.append(
+                    School(
+                        urn=f"{la_code}{n + 1:04d}",
+                        name=f"Synthetic {phase.label} School {la_code}-{n + 1}",
+                        la_code=la_code,
+                        phase=phase,
+                        age_low=ages[0],
+                        age_high=ages[1],
+                        pupils=rng.randint(900, 1600) if phase == Phase.SECONDARY else rng.randint(60, 630),
+                    )
+                )
+            created = schools_create_many(actor=None, partnership=partnership, schools=made, reason="Synthetic.")
+            written = add_invented_data(created, seed=f"{seed}-{index}")
+        counts["partnerships"] += 1
+        counts["schools"] += len(created)
+        for key, value in written.items():
+            counts[key] += value
+        if stdout is not None and (index + 1) % 25 == 0:
+            stdout.write(f"{index + 1} partnerships, {counts['schools']} schools")
+    return counts
