@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 
 from partnership import services, sharing
+from partnership.services import sharing as sharing_services
 from partnership.models import Membership, MemorandumStatus, Partnership, SupportRelationship
 from partnership.roles import Role
 from schools.models import School, SchoolUserObjectPermission
@@ -68,7 +69,7 @@ def expected_rows():
 def test_recompute_500_schools_in_bounded_queries(big, django_assert_max_num_queries):
     sharing.sharing_permission(sharing.DATA_PERMISSION)
     # Reads: fixed. Writes: one INSERT per batch (SQLite caps a batch at 333 rows; PostgreSQL takes 5000).
-    batch = 333 if connection.vendor == "sqlite" else services.RECOMPUTE_BATCH
+    batch = 333 if connection.vendor == "sqlite" else sharing_services.RECOMPUTE_BATCH
     inserts = -(-expected_rows() // batch)
     with django_assert_max_num_queries(15 + inserts):
         result = services.sharing_recompute(partnership=big)
