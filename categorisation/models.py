@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from partnership.models import TenantModel
+from partnership.models import TenantModel, validate_academic_year
 
 from .engine import FrameworkError, validate_framework
 
@@ -88,3 +88,181 @@ class FrameworkVersion(TenantModel):
             errors["definition"] = exc.errors
         if errors:
             raise ValidationError(errors)
+
+
+# ---- runs, results, self-assessment, moderation and letters --------------------------------------
+
+
+class Run(TenantModel):
+    """One categorisation of every school of the partnership for an academic year with one version.
+
+    ``attempt`` grows each time the run is (re)queued; a result written in the current attempt is not
+    computed again, so a run that stopped half way resumes where it stopped.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Categorising"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    class Letters(models.TextChoices):
+        NONE = "", "Not yet"
+        QUEUED = "queued", "Waiting to be written"
+        RENDERING = "rendering", "Being written"
+        DONE = "done", "Written"
+        FAILED = "failed", "Failed"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    framework_version = models.ForeignKey(FrameworkVersion, on_delete=models.PROTECT, related_name="runs")
+    academic_year = models.CharField(max_length=7, validators=[validate_academic_year])
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempt = models.PositiveIntegerField(default=1)
+    total = models.PositiveIntegerField(default=0)
+    done_count = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="Last progress written by the worker.")
+    finished_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    letters_status = models.CharField(max_length=10, choices=Letters.choices, blank=True, default=Letters.NONE)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Categorisation {self.academic_year} with {self.framework_version}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return int(100 * self.done_count / self.total) if self.total else 0
+
+    @property
+    def is_working(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    def clean(self) -> None:
+        if self.framework_version_id and self.partnership_id:
+            if self.framework_version.partnership_id != self.partnership_id:
+                raise ValidationError({"framework_version": "That framework belongs to another partnership."})
+            if self.framework_version.status != FrameworkVersion.Status.PUBLISHED:
+                raise ValidationError({"framework_version": "Only a published version can categorise schools."})
+
+
+class Result(TenantModel):
+    """A school's category in a run: the computed one, why, and what moderation made of it."""
+
+    class Status(models.TextChoices):
+        PROVISIONAL = "provisional", "Provisional"
+        FLAGGED = "flagged", "Flagged for discussion"
+        AGREED = "agreed", "Agreed"
+        CONFIRMED = "confirmed", "Confirmed"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="results")
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="categorisations")
+    framework_version = models.ForeignKey(FrameworkVersion, on_delete=models.PROTECT, related_name="+")
+    academic_year = models.CharField(max_length=7, validators=[validate_academic_year])
+    computed_category = models.CharField(max_length=20, null=True, blank=True)
+    tib = models.BooleanField(default=False)
+    reasons = models.JSONField(default=list, blank=True)
+    criteria_met = models.JSONField(default=list, blank=True, help_text="Each criterion that held, with its values.")
+    missing = models.JSONField(default=list, blank=True)
+    facts = models.JSONField(default=dict, blank=True, help_text="The data the category was computed from.")
+    attempt = models.PositiveIntegerField(default=1)
+    computed_at = models.DateTimeField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PROVISIONAL)
+    final_category = models.CharField(max_length=20, blank=True)
+    override_reason = models.TextField(blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["school__name"]
+        constraints = [models.UniqueConstraint(fields=["run", "school"], name="one_result_per_school_per_run")]
+        indexes = [models.Index(fields=["partnership", "school", "academic_year"])]
+
+    def __str__(self) -> str:
+        return f"{self.school} {self.academic_year}: {self.category or 'no category'}"
+
+    @property
+    def category(self) -> str | None:
+        """The final category when moderation gave one, else the computed one."""
+        return self.final_category or self.computed_category
+
+    @property
+    def is_override(self) -> bool:
+        return bool(self.final_category) and self.final_category != self.computed_category
+
+
+class SelfAssessment(TenantModel):
+    """The school's own category for a year under a framework, with its evidence per criterion."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="self_assessments")
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="self_assessments")
+    academic_year = models.CharField(max_length=7, validators=[validate_academic_year])
+    category = models.CharField(max_length=20)
+    evidence = models.JSONField(default=dict, blank=True, help_text="criterion id: the school's evidence")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "school", "academic_year"], name="one_self_assessment_per_school_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Self-assessment of {self.school} {self.academic_year}: {self.category}"
+
+
+class ModerationNote(TenantModel):
+    """The record of an officer's discussion with the school, and the category agreed."""
+
+    result = models.ForeignKey(Result, on_delete=models.CASCADE, related_name="moderation_notes")
+    note = models.TextField()
+    agreed_category = models.CharField(max_length=20)
+    override_reason = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Moderation of {self.result}: {self.agreed_category}"
+
+
+class Letter(TenantModel):
+    """A school's categorisation letter, rendered as PDF once its result is confirmed."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    result = models.OneToOneField(Result, on_delete=models.CASCADE, related_name="letter")
+    filename = models.CharField(max_length=120)
+    pdf = models.BinaryField()
+    recipients = models.TextField(help_text="One addressee a line.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["filename"]
+
+    def __str__(self) -> str:
+        return self.filename

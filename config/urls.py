@@ -8,6 +8,7 @@ from partnership import views as partnership_views
 tenant_patterns = [
     path("", include("partnership.urls")),
     path("", include("schools.urls")),
+    path("", include("categorisation.urls")),
 ]
 
 urlpatterns = [

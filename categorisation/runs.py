@@ -1,0 +1,346 @@
+"""Writes for categorisation runs: start, execute (the Celery task's service), resume, self-assessment,
+moderation and confirmation. Each public service takes a keyword-only actor (the task's is the run's
+starter), runs in a transaction and writes audit rows.
+
+A run reads every school's facts in a few bulk queries (``facts_source``), evaluates them in Python
+and writes results in batches with one upsert on (run, school) each, so the number of queries does
+not grow with the number of schools, and running the same run again never makes a duplicate.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from partnership.audit import audit_record, audit_record_many, snapshot
+from partnership.models import Partnership, validate_academic_year
+from partnership.roles import PLATFORM_ADMIN, Decision, Role
+from partnership.services import actor_roles
+
+from .engine import FactsError, FrameworkError, evaluate
+from .engine.explain import criteria_met
+from .facts_source import facts_for_partnership
+from .models import Framework, FrameworkVersion, ModerationNote, Result, Run, SelfAssessment
+
+BATCH_SIZE = 250
+STALE_AFTER = timedelta(minutes=35)  # longer than the task's hard time limit: the worker is gone
+RUN_FIELDS = ("framework_version", "academic_year", "status", "attempt", "total", "done_count")
+RESULT_FIELDS = ("computed_category", "status", "final_category", "override_reason")
+COMPUTED_FIELDS = ["framework_version", "academic_year", "computed_category", "tib", "reasons", "criteria_met",
+                   "missing", "facts", "attempt", "computed_at", "status"]
+OFFICERS = frozenset({PLATFORM_ADMIN, Role.OFFICER})
+
+
+# ---- permissions: pure functions of the actor's roles -----------------------------------------------
+
+
+def can_run_categorisation(roles) -> Decision:
+    if OFFICERS & set(roles):
+        return True, "LA officers run and moderate their partnership's categorisation."
+    return False, "Only an LA officer of this partnership can run, moderate or confirm categorisation."
+
+
+def can_self_assess(user, school) -> Decision:
+    from partnership.selectors import memberships_for_user
+
+    if any(m.role == Role.HEAD and m.school_id == school.pk for m in memberships_for_user(user, school.partnership)):
+        return True, "The headteacher submits the school's self-assessment."
+    return False, "Only the school's headteacher can submit its self-assessment."
+
+
+def _require(decision: Decision) -> None:
+    allowed, reason = decision
+    if not allowed:
+        raise PermissionDenied(reason)
+
+
+def _categories(version: FrameworkVersion) -> list[str]:
+    return [c["code"] for c in version.definition["categories"]]
+
+
+# ---- runs ----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def run_start(*, actor, partnership: Partnership, framework_version: FrameworkVersion, academic_year: str) -> Run:
+    """Queue a run of every school of the partnership with a published version for a year."""
+    _require(can_run_categorisation(actor_roles(actor, partnership)))
+    run = Run(partnership=partnership, framework_version=framework_version, academic_year=academic_year,
+              started_by=actor if actor is not None and actor.pk else None)
+    run.full_clean()
+    run.save()
+    audit_record(actor=actor, partnership=partnership, obj=run, action="categorisation.run.start",
+                 after=snapshot(run, RUN_FIELDS))
+    _queue(run)
+    return run
+
+
+@transaction.atomic
+def run_resume(*, actor, run: Run) -> Run:
+    """Queue a failed or stalled run again; results already written in this attempt are kept."""
+    _require(can_run_categorisation(actor_roles(actor, run.partnership)))
+    stale = Q(status=Run.Status.RUNNING, heartbeat_at__lt=timezone.now() - STALE_AFTER)
+    if not Run.objects.filter(pk=run.pk).filter(Q(status=Run.Status.FAILED) | stale).update(
+            status=Run.Status.QUEUED, error=""):
+        raise ValidationError("Only a failed run, or one that has stopped making progress, can be resumed.")
+    before = snapshot(run, RUN_FIELDS)
+    run.refresh_from_db()
+    audit_record(actor=actor, partnership=run.partnership, obj=run, action="categorisation.run.resume",
+                 before=before, after=snapshot(run, RUN_FIELDS))
+    _queue(run)
+    return run
+
+
+def _queue(run: Run) -> None:
+    from .tasks import run_execute
+
+    transaction.on_commit(lambda: run_execute.delay(run.pk))
+
+
+def run_execute(*, run_id: int) -> Run | None:
+    """Categorise every school of the run. Idempotent: a conditional update claims the run (a queued one,
+    or a running one whose worker stopped); schools already done in this attempt are skipped; results
+    are upserted on (run, school). Returns None when there was nothing to claim."""
+    now = timezone.now()
+    stale = Q(status=Run.Status.RUNNING, heartbeat_at__lt=now - STALE_AFTER)
+    claimed = Run.objects.filter(pk=run_id).filter(Q(status=Run.Status.QUEUED) | stale).update(
+        status=Run.Status.RUNNING, started_at=now, heartbeat_at=now)
+    if not claimed:
+        return None
+    run = Run.objects.select_related("partnership", "framework_version", "started_by").get(pk=run_id)
+    try:
+        _execute(run)
+    except Exception as exc:
+        Run.objects.filter(pk=run_id).update(status=Run.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000])
+        raise
+    return Run.objects.get(pk=run_id)
+
+
+def _execute(run: Run) -> None:
+    partnership, version = run.partnership, run.framework_version
+    facts = facts_for_partnership(partnership, run.academic_year)
+    done = set(Result.objects.filter(run=run, attempt=run.attempt).values_list("school_id", flat=True))
+    todo = [school_id for school_id in facts if school_id not in done]
+    claims = _self_assessed(version.framework_id, run.academic_year)
+    Run.objects.filter(pk=run.pk).update(total=len(facts), done_count=len(done))
+    framework = version.definition
+    for start in range(0, len(todo), BATCH_SIZE):
+        batch = todo[start:start + BATCH_SIZE]
+        now = timezone.now()
+        rows = [_result(run, school_id, framework, facts[school_id], claims.get(school_id), now) for school_id in batch]
+        with transaction.atomic():
+            Result.objects.bulk_create(rows, update_conflicts=True, unique_fields=["run", "school"],
+                                       update_fields=COMPUTED_FIELDS)
+            Run.objects.filter(pk=run.pk, status=Run.Status.RUNNING).update(
+                done_count=F("done_count") + len(batch), heartbeat_at=now)
+    with transaction.atomic():
+        Run.objects.filter(pk=run.pk).update(status=Run.Status.DONE, finished_at=timezone.now(),
+                                             done_count=len(facts), error="")
+        run.refresh_from_db()
+        # One audit row for the run, with the count per category: each result keeps its own facts,
+        # reasons and computed_at, and every decision on a result (moderation, confirmation) is audited.
+        categories = Result.objects.filter(run=run).values_list("computed_category").annotate(n=Count("id"))
+        audit_record(actor=run.started_by, partnership=partnership, obj=run, action="categorisation.run.done",
+                     after={**snapshot(run, RUN_FIELDS),
+                            "categories": {c or "none": n for c, n in categories.order_by()}},
+                     reason=f"attempt {run.attempt}")
+
+
+def _result(run: Run, school_id: int, framework: dict, facts: dict, claimed: str | None, now) -> Result:
+    given = engine_facts(facts)
+    try:
+        outcome = evaluate(framework, given, validate=False)
+        met = criteria_met(framework, given)
+    except (FactsError, FrameworkError) as exc:
+        category, tib, reasons, missing, met = None, False, [f"the school's data could not be used: {exc}"], [], []
+    else:
+        category, tib, reasons, missing = outcome.category, outcome.tib, outcome.reasons, outcome.missing
+    flagged = claimed is not None and claimed != category
+    return Result(
+        partnership_id=run.partnership_id, run=run, school_id=school_id, framework_version_id=run.framework_version_id,
+        academic_year=run.academic_year, computed_category=category, tib=tib, reasons=reasons, criteria_met=met,
+        missing=missing, facts=facts, attempt=run.attempt, computed_at=now,
+        status=Result.Status.FLAGGED if flagged else Result.Status.PROVISIONAL,
+    )
+
+
+def engine_facts(facts: dict) -> dict:
+    """The facts as the engine takes them: a missing value (None) is left out, so it counts as unknown
+    rather than as a value; the engine derives what it can (e.g. no SM/SW category for grades 1-3)."""
+    return {k: v for k, v in facts.items() if k != "urn" and v is not None}
+
+
+def _self_assessed(framework_id: int, year: str) -> dict[int, str]:
+    return dict(SelfAssessment.objects.filter(framework_id=framework_id, academic_year=year)
+                .values_list("school_id", "category"))
+
+
+# ---- self-assessment and moderation ----------------------------------------------------------------
+
+
+@transaction.atomic
+def self_assessment_submit(*, actor, result: Result, category: str, evidence: dict[str, str]) -> SelfAssessment:
+    """The head's own category for the school and year, with evidence per criterion. Flags the school's
+    unconfirmed results under the same framework whose computed category differs."""
+    school, version = result.school, result.framework_version
+    _require(can_self_assess(actor, school))
+    if result.status == Result.Status.CONFIRMED:
+        raise ValidationError("The category is confirmed: the self-assessment can no longer be changed.")
+    codes = _categories(version)
+    if category not in codes:
+        raise ValidationError({"category": f"Choose one of {', '.join(codes)}."})
+    criteria = {c["id"] for cat in version.definition["categories"] for c in cat.get("criteria", [])}
+    evidence = {k: v.strip() for k, v in (evidence or {}).items() if isinstance(v, str) and v.strip()}
+    unknown = sorted(set(evidence) - criteria)
+    if unknown:
+        raise ValidationError({"evidence": f"Unknown criteria: {', '.join(unknown)}."})
+    if not evidence:
+        raise ValidationError({"evidence": "Give evidence for at least one criterion."})
+    existing = SelfAssessment.objects.select_for_update().filter(
+        partnership=result.partnership, framework=version.framework, school=school,
+        academic_year=result.academic_year).first()
+    before = snapshot(existing, ("category", "evidence")) if existing else None
+    assessment = existing or SelfAssessment(partnership=result.partnership, framework=version.framework,
+                                            school=school, academic_year=result.academic_year)
+    assessment.category, assessment.evidence = category, evidence
+    assessment.submitted_by, assessment.submitted_at = actor, timezone.now()
+    assessment.full_clean()
+    assessment.save()
+    audit_record(actor=actor, partnership=result.partnership, obj=assessment, action="categorisation.self_assess",
+                 before=before, after=snapshot(assessment, ("category", "evidence")))
+    open_results = Result.objects.for_partnership(result.partnership).filter(
+        school=school, academic_year=result.academic_year, framework_version__framework=version.framework,
+        status__in=[Result.Status.PROVISIONAL, Result.Status.FLAGGED])
+    changes = []
+    for other in open_results.select_related("school"):
+        status = Result.Status.FLAGGED if other.computed_category != category else Result.Status.PROVISIONAL
+        if status != other.status:
+            old = snapshot(other, RESULT_FIELDS)
+            other.status = status
+            other.save(update_fields=["status"])
+            changes.append((other, old, snapshot(other, RESULT_FIELDS)))
+    audit_record_many(actor=actor, partnership=result.partnership, action="categorisation.result.flag",
+                      changes=changes, reason=f"Self-assessed as {category}.")
+    return assessment
+
+
+@transaction.atomic
+def result_moderate(*, actor, result: Result, note: str, agreed_category: str, override_reason: str = "") -> Result:
+    """Record the discussion with the school and the agreed category; differing from the computed
+    category is an override and needs a reason."""
+    _require(can_run_categorisation(actor_roles(actor, result.partnership)))
+    result = Result.objects.select_for_update().select_related("school", "framework_version").get(pk=result.pk)
+    if result.status == Result.Status.CONFIRMED:
+        raise ValidationError("This result is confirmed: it can no longer be moderated.")
+    errors = {}
+    if not note.strip():
+        errors["note"] = "Record what was discussed with the school."
+    codes = _categories(result.framework_version)
+    if agreed_category not in codes:
+        errors["agreed_category"] = f"Choose one of {', '.join(codes)}."
+    elif agreed_category != result.computed_category and not override_reason.strip():
+        computed = result.computed_category or "no category"
+        errors["override_reason"] = (f"The agreed category {agreed_category} overrides the computed one "
+                                     f"({computed}): say why.")
+    if errors:
+        raise ValidationError(errors)
+    before = snapshot(result, RESULT_FIELDS)
+    moderation = ModerationNote(partnership=result.partnership, result=result, note=note.strip(),
+                                agreed_category=agreed_category, override_reason=override_reason.strip(),
+                                created_by=actor if actor is not None and actor.pk else None)
+    moderation.full_clean()
+    moderation.save()
+    result.final_category = agreed_category
+    result.override_reason = override_reason.strip() if agreed_category != result.computed_category else ""
+    result.status = Result.Status.AGREED
+    result.save(update_fields=["final_category", "override_reason", "status"])
+    audit_record(actor=actor, partnership=result.partnership, obj=result, action="categorisation.result.moderate",
+                 before=before, after=snapshot(result, RESULT_FIELDS), reason=note.strip())
+    return result
+
+
+@transaction.atomic
+def results_confirm(*, actor, run: Run) -> int:
+    """Confirm every result of a finished run, then queue the letters. Refused, naming the schools, while
+    any is flagged for discussion or has no category. Returns how many results were confirmed."""
+    _require(can_run_categorisation(actor_roles(actor, run.partnership)))
+    run = Run.objects.select_for_update().get(pk=run.pk)
+    if run.status != Run.Status.DONE:
+        raise ValidationError("The run has not finished: wait for it before confirming.")
+    if run.confirmed_at:
+        raise ValidationError("These results are already confirmed.")
+    results = list(Result.objects.filter(run=run).select_related("school"))
+    flagged = [r.school.name for r in results if r.status == Result.Status.FLAGGED]
+    undecided = [r.school.name for r in results if r.status != Result.Status.FLAGGED and not r.category]
+    problems = []
+    if flagged:
+        problems.append(f"{len(flagged)} flagged for discussion with the school: {', '.join(flagged[:10])}"
+                        + (" …" if len(flagged) > 10 else ""))
+    if undecided:
+        problems.append(f"{len(undecided)} with no category, for an officer to decide: {', '.join(undecided[:10])}"
+                        + (" …" if len(undecided) > 10 else ""))
+    if problems:
+        raise ValidationError("Moderate these schools before confirming: " + "; ".join(problems) + ".")
+    now = timezone.now()
+    befores = {r.pk: snapshot(r, RESULT_FIELDS) for r in results}
+    for r in results:
+        r.final_category = r.category
+        r.status = Result.Status.CONFIRMED
+        r.confirmed_at, r.confirmed_by = now, actor
+    Result.objects.bulk_update(results, ["final_category", "status", "confirmed_at", "confirmed_by"], batch_size=500)
+    audit_record_many(actor=actor, partnership=run.partnership, action="categorisation.result.confirm",
+                      changes=[(r, befores[r.pk], snapshot(r, RESULT_FIELDS)) for r in results])
+    run.confirmed_at, run.confirmed_by, run.letters_status = now, actor, Run.Letters.QUEUED
+    run.save(update_fields=["confirmed_at", "confirmed_by", "letters_status"])
+    audit_record(actor=actor, partnership=run.partnership, obj=run, action="categorisation.run.confirm",
+                 after={"confirmed": len(results)})
+    from .tasks import letters_render
+
+    transaction.on_commit(lambda: letters_render.delay(run.pk))
+    return len(results)
+
+
+# ---- what-if --------------------------------------------------------------------------------------
+
+
+def framework_whatif(*, partnership: Partnership, framework: Framework, draft: FrameworkVersion,
+                     academic_year: str) -> dict:
+    """Every school evaluated with the draft and with the current published version: the schools whose
+    category would change, with the reasons under each. Reads only; a few queries whatever the size."""
+    from .selectors import published_version
+
+    validate_academic_year(academic_year)
+    current = published_version(framework)
+    facts = facts_for_partnership(partnership, academic_year)
+    from schools.models import School
+
+    names = dict(School.objects.for_partnership(partnership).values_list("pk", "name"))
+    changes, same = [], 0
+    for school_id, school_facts in facts.items():
+        given = engine_facts(school_facts)
+        after = _safe_evaluate(draft.definition, given)
+        before = _safe_evaluate(current.definition, given) if current else None
+        if before is not None and before.category == after.category:
+            same += 1
+            continue
+        changes.append({
+            "school_id": school_id, "urn": school_facts["urn"], "name": names[school_id],
+            "before": before.category if before else None, "after": after.category,
+            "before_reasons": before.reasons if before else [], "after_reasons": after.reasons,
+        })
+    changes.sort(key=lambda c: c["name"])
+    return {"current": current, "draft": draft, "year": academic_year, "changes": changes, "unchanged": same,
+            "total": len(facts)}
+
+
+def _safe_evaluate(framework: dict, facts: dict):
+    from .engine import Result as EngineResult
+
+    try:
+        return evaluate(framework, facts, validate=False)
+    except (FactsError, FrameworkError) as exc:
+        return EngineResult(None, False, [f"the school's data could not be used: {exc}"], [])
