@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test serve lint worker beat web
+.PHONY: demo test serve lint worker beat web bench
 
 $(STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Partnership needs Python 3.11 or newer.")'
@@ -34,3 +34,9 @@ worker: $(STAMP)
 	$(VENV)/bin/celery -A config worker --loglevel INFO
 beat: $(STAMP)
 	$(VENV)/bin/celery -A config beat --loglevel INFO
+
+# Benchmarks on the configured database (set DATABASE_URL for PostgreSQL): a synthetic England, then figures as JSON.
+bench: $(STAMP)
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py generate_england
+	$(PY) manage.py bench

@@ -181,6 +181,8 @@ LOGGING = {
         # In-process (eager) task runs would otherwise log every task to the console.
         "celery.app.trace": {"level": "WARNING"},
         "kombu.connection": {"level": "ERROR"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

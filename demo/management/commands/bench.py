@@ -1,0 +1,172 @@
+"""Benchmarks on the configured database, printed as JSON. Not a test: figures, each beside a baseline
+measured in the same run.
+
+- national: categorise every school of every synthetic partnership (generate_england) with results
+  stored, through the real run service; baseline: the same facts read and the same number of result
+  rows written with bulk inserts, no rules evaluated.
+- letters: seconds per categorisation letter PDF (WeasyPrint).
+- school list: the school list page's latency and query count for the largest synthetic partnership,
+  on a database holding the whole country; baseline: a bare Django view returning the same rows.
+"""
+
+import json
+import platform
+import statistics
+import time
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.http import JsonResponse
+from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from categorisation.facts_source import facts_for_partnership
+from categorisation.letters import letter_pdf
+from categorisation.models import Framework, FrameworkVersion, Result, Run
+from categorisation.runs import run_execute
+from categorisation.services import framework_clone
+from demo.synthetic import SYNTHETIC_PREFIX
+from partnership.models import Partnership
+from schools.models import School
+from schools.selectors import school_browse
+
+YEAR = "2018-19"
+FRAMEWORK = "milton-keynes"
+
+
+def _admin():
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench.admin", defaults={"is_superuser": True, "is_staff": True, "email": "bench@demo.invalid"}
+    )
+    return user
+
+
+def _version(actor, partnership) -> FrameworkVersion:
+    framework = Framework.objects.for_partnership(partnership).filter(slug=FRAMEWORK).first()
+    if framework is None:
+        framework = framework_clone(actor=actor, partnership=partnership, source_slug=FRAMEWORK)
+    return FrameworkVersion.objects.filter(framework=framework, status=FrameworkVersion.Status.PUBLISHED).latest(
+        "number"
+    )
+
+
+def _new_run(partnership, version) -> Run:
+    # Created directly rather than through run_start, so that no Celery task is queued: the run is
+    # executed below, in this process, and timed.
+    return Run.objects.create(partnership=partnership, framework_version=version, academic_year=YEAR)
+
+
+def bench_national(partnerships, actor) -> dict:
+    versions = {p.pk: _version(actor, p) for p in partnerships}
+    Run.objects.filter(partnership__in=partnerships).delete()
+    queries, started = [], time.perf_counter()
+    for partnership in partnerships:
+        run = _new_run(partnership, versions[partnership.pk])
+        with CaptureQueriesContext(connection) as captured:
+            run_execute(run_id=run.pk)
+        queries.append(len(captured.captured_queries))
+    rules_seconds = time.perf_counter() - started
+    stored = Result.objects.filter(run__partnership__in=partnerships).count()
+
+    # Baseline: the same facts read and the same rows written, with no rules.
+    Run.objects.filter(partnership__in=partnerships).delete()
+    started = time.perf_counter()
+    for partnership in partnerships:
+        run = _new_run(partnership, versions[partnership.pk])
+        facts = facts_for_partnership(partnership, YEAR)
+        now = timezone.now()
+        with transaction.atomic():
+            Result.objects.bulk_create(
+                [
+                    Result(partnership_id=partnership.pk, run=run, school_id=school_id,
+                           framework_version_id=run.framework_version_id, academic_year=YEAR, facts=values,
+                           reasons=[], missing=[], criteria_met=[], computed_at=now)
+                    for school_id, values in facts.items()
+                ],
+                batch_size=250,
+            )
+    baseline_seconds = time.perf_counter() - started
+    return {
+        "partnerships": len(partnerships),
+        "schools_categorised_and_stored": stored,
+        "seconds": round(rules_seconds, 2),
+        "baseline_bulk_sql_seconds": round(baseline_seconds, 2),
+        "ratio_to_baseline": round(rules_seconds / baseline_seconds, 2) if baseline_seconds else None,
+        "queries_per_partnership_max": max(queries),
+        "queries_per_partnership_median": statistics.median(queries),
+    }
+
+
+def bench_letters(partnerships, actor, count: int) -> dict:
+    partnership = partnerships[0]
+    run = _new_run(partnership, _version(actor, partnership))
+    run_execute(run_id=run.pk)
+    results = list(Result.objects.filter(run=run).select_related("school", "partnership", "framework_version")[:count])
+    started = time.perf_counter()
+    sizes = [len(letter_pdf(result)) for result in results]
+    seconds = time.perf_counter() - started
+    return {"letters": len(results), "seconds_per_letter": round(seconds / len(results), 3),
+            "average_bytes": int(sum(sizes) / len(sizes))}
+
+
+def bench_school_list(partnership, actor, repeats: int) -> dict:
+    client = Client()
+    client.force_login(actor)
+    url = reverse("school_list", args=[partnership.slug]) + "?sort=name"
+    client.get(url)  # warm up
+    timings = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        timings.append(time.perf_counter() - started)
+        assert response.status_code == 200, response.status_code
+    page_queries = len(captured.captured_queries)
+
+    def bare_view(request):
+        fields = ("urn", "name", "phase", "school_type", "pupils")
+        rows = list(school_browse(partnership, sort="name").values(*fields)[:50])
+        return JsonResponse({"schools": rows})
+
+    request = RequestFactory().get(url)
+    bare = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        with CaptureQueriesContext(connection) as captured:
+            bare_view(request)
+        bare.append(time.perf_counter() - started)
+    return {
+        "partnership_schools": School.objects.for_partnership(partnership).count(),
+        "schools_in_database": School.objects.count(),
+        "median_ms": round(statistics.median(timings) * 1000, 1),
+        "queries": page_queries,
+        "baseline_bare_view_median_ms": round(statistics.median(bare) * 1000, 1),
+        "baseline_queries": len(captured.captured_queries),
+    }
+
+
+class Command(BaseCommand):
+    help = "Print benchmark figures as JSON, each beside its baseline. Run generate_england first."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--letters", type=int, default=20)
+        parser.add_argument("--repeats", type=int, default=20)
+
+    def handle(self, *args, letters, repeats, **options):
+        partnerships = list(Partnership.objects.filter(slug__startswith=SYNTHETIC_PREFIX).order_by("slug"))
+        if not partnerships:
+            raise CommandError("No synthetic partnerships: run `python manage.py generate_england` first.")
+        actor = _admin()
+        figures = {
+            "database": connection.vendor,
+            "machine": {"python": platform.python_version(), "processor": platform.machine(),
+                        "cores": __import__("os").cpu_count()},
+            "national_categorisation": bench_national(partnerships, actor),
+            "letters": bench_letters(partnerships, actor, letters),
+        }
+        largest = max(partnerships, key=lambda p: School.objects.for_partnership(p).count())
+        figures["school_list_page"] = bench_school_list(largest, actor, repeats)
+        self.stdout.write(json.dumps(figures, indent=2))
