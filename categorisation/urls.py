@@ -14,6 +14,7 @@ urlpatterns = [
     path("categorisation/runs/<uuid:run_uuid>/schools/<str:urn>/letter.pdf", views.result_letter,
          name="categorisation_letter"),
     path("categorisation/schools/<str:urn>/", views.school_history, name="categorisation_school"),
+    path("categorisation/frameworks/clone/", views.framework_clone_view, name="categorisation_framework_clone"),
     path("categorisation/frameworks/<slug:framework_slug>/edit/", views.framework_edit_view,
          name="categorisation_framework_edit"),
     path("categorisation/frameworks/<slug:framework_slug>/what-if/", views.framework_whatif,

@@ -36,7 +36,8 @@ from .forms import (
 )
 from .letters import category_labels, letters_zip
 from .models import Result
-from .services import framework_edit, framework_publish
+from .services import framework_clone, framework_edit, framework_publish
+from .shipped import load_shipped, shipped_slugs
 
 OFFICERS = (Role.OFFICER,)
 PAGE_SIZE = 50
@@ -104,7 +105,8 @@ def run_list(request, partnership_slug):
     page = Paginator(selectors.run_list(request.partnership), PAGE_SIZE).get_page(request.GET.get("page"))
     frameworks = [(f, selectors.draft_version(f), selectors.published_version(f))
                   for f in selectors.framework_list(request.partnership)]
-    return render(request, "categorisation/run_list.html", {"page": page, "form": form, "frameworks": frameworks})
+    return render(request, "categorisation/run_list.html",
+                  {"page": page, "form": form, "frameworks": frameworks, "shipped": shipped_choices()})
 
 
 @role_required(*OFFICERS)
@@ -299,3 +301,25 @@ def framework_whatif(request, partnership_slug, framework_slug):
         "framework": framework, "draft": draft, "whatif": whatif, "year_form": year_form,
         "publish_form": publish_form,
     })
+
+
+@role_required(*OFFICERS)
+@require_POST
+def framework_clone_view(request, partnership_slug):
+    """Start from a shipped framework: it becomes the partnership's own, published as version 1."""
+    source = request.POST.get("source_slug", "")
+    if source not in shipped_slugs():
+        messages.error(request, "Choose one of the shipped frameworks.")
+        return redirect("categorisation_run_list", partnership_slug=partnership_slug)
+    try:
+        framework = framework_clone(actor=request.user, partnership=request.partnership, source_slug=source,
+                                    reason=request.POST.get("reason", "").strip())
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{framework.name} is now this partnership's, published as version 1.")
+    return redirect("categorisation_run_list", partnership_slug=partnership_slug)
+
+
+def shipped_choices() -> list[tuple[str, str]]:
+    return [(slug, load_shipped(slug)["name"]) for slug in shipped_slugs()]

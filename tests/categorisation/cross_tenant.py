@@ -38,6 +38,7 @@ def _result_kwargs(world):
 
 
 CATEGORISATION_URLS: dict = {
+    "categorisation_framework_clone": lambda w: {},
     "categorisation_home": lambda w: {},
     "categorisation_run_list": lambda w: {},
     "categorisation_run_detail": _run_kwargs,

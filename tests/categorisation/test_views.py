@@ -152,3 +152,22 @@ def test_edit_a_threshold_see_the_whatif_then_publish(world, login, officer, rag
     assert "This field is required" in refused.content.decode()
     client.post(whatif_url, {"reason": "Floor lowered after consultation."})
     assert FrameworkVersion.objects.get(framework=rag.framework, number=2).definition == edited
+
+
+def test_an_officer_starts_from_a_shipped_framework_in_the_browser(world, login):
+    from categorisation.models import Framework, FrameworkVersion
+
+    client = login(world.a.users["officer"])
+    page = client.get(reverse("categorisation_run_list", args=[world.a.partnership.slug])).content.decode()
+    assert 'value="calderdale"' in page and "Start from a shipped framework" in page
+    response = client.post(reverse("categorisation_framework_clone", args=[world.a.partnership.slug]),
+                           {"source_slug": "calderdale"}, follow=True)
+    assert "published as version 1" in response.content.decode()
+    framework = Framework.objects.get(partnership=world.a.partnership, slug="calderdale")
+    assert FrameworkVersion.objects.get(framework=framework).status == FrameworkVersion.Status.PUBLISHED
+    again = client.post(reverse("categorisation_framework_clone", args=[world.a.partnership.slug]),
+                        {"source_slug": "nowhere"}, follow=True)
+    assert "Choose one of the shipped frameworks" in again.content.decode()
+    assert login(world.a.users["head"]).post(
+        reverse("categorisation_framework_clone", args=[world.a.partnership.slug]), {"source_slug": "oldham"}
+    ).status_code == 403
