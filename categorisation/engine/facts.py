@@ -75,6 +75,11 @@ def _grade(name: str, description: str, **kw) -> Fact:
     return Fact(name, "enum", description, choices=GRADES, **kw)
 
 
+def _measure(name: str, description: str, choices: tuple) -> Fact:
+    return Fact(name, "enum", description + " Derived from the data when absent.", choices=choices, derived=True,
+                group="derived")
+
+
 def _judgement(name: str, description: str, choices: tuple) -> Fact:
     return Fact(name, "enum", description, choices=choices, group="judgement")
 
@@ -122,6 +127,17 @@ _FACTS = [
     Fact("persistent_absence_pct", "number", "Persistent absence %.", minimum=0, maximum=100, group="data"),
     Fact("suspensions_rate", "number", "Suspensions per 100 pupils.", minimum=0, group="data"),
     Fact("permanent_exclusions", "int", "Permanent exclusions in the year.", minimum=0, group="data"),
+    # England (state-funded) figures for the same year: the inputs of the *_vs_national derived facts
+    Fact("national_ks2_rwm_expected_pct", "number", "England KS2 % meeting the expected standard in RWM, same year.",
+         minimum=0, maximum=100, group="national"),
+    Fact("national_attainment8", "number", "England average Attainment 8 score, same year.",
+         minimum=0, maximum=90, group="national"),
+    Fact("national_attendance_pct", "number", "England overall attendance %, same year.",
+         minimum=0, maximum=100, group="national"),
+    Fact("national_persistent_absence_pct", "number", "England persistent absence %, same year.",
+         minimum=0, maximum=100, group="national"),
+    Fact("national_suspensions_rate", "number", "England suspensions per 100 pupils, same year.",
+         minimum=0, group="national"),
     # Yearly histories, oldest first: the inputs of data_trend and coasting
     Fact("ks2_rwm_expected_pct_history", "series", "KS2 RWM expected % by year, oldest first.", group="history"),
     Fact("ks2_progress_reading_history", "series", "KS2 reading progress by year, oldest first.", group="history"),
@@ -129,23 +145,25 @@ _FACTS = [
     Fact("ks2_progress_maths_history", "series", "KS2 maths progress by year, oldest first.", group="history"),
     Fact("p8_history", "series", "Progress 8 by year, oldest first.", group="history"),
     Fact("p8_ci_upper_history", "series", "Progress 8 CI upper bound by year, oldest first.", group="history"),
+    Fact("suspensions_rate_history", "series", "Suspensions per 100 pupils by year, oldest first.", group="history"),
+    # Derived from the data against national when absent (given values win), used by Oldham and Calderdale
+    _measure("attainment_vs_national", "Attainment against national at the end of key stages.",
+             ("above", "in_line", "below", "well_below")),
+    _measure("progress_vs_average", "Progress against average across subjects.",
+             ("at_least_average", "below_average_2plus_subjects", "well_below_average_2plus_subjects")),
+    _measure("progress_3yr", "Pupil progress against national standards over the last three years.",
+             ("consistently_above_national", "not_consistently_above_national", "inadequate")),
+    _measure("attendance", "Attendance and absence (including persistent absence) against national.",
+             ("good", "not_consistently_good", "inadequate")),
+    _measure("exclusions", "Suspensions and exclusions against national.",
+             ("at_or_reducing_to_national", "few_not_reducing", "high_or_rising")),
     # Officer judgements (the local-data CSV), used by the Oldham and Calderdale frameworks
-    _judgement("attainment_vs_national", "Attainment against national at the end of key stages.",
-               ("above", "in_line", "below", "well_below")),
-    _judgement("progress_vs_average", "Progress against average across subjects.",
-               ("at_least_average", "below_average_2plus_subjects", "well_below_average_2plus_subjects")),
-    _judgement("progress_3yr", "Pupil progress against national standards over the last three years.",
-               ("consistently_above_national", "not_consistently_above_national", "inadequate")),
     _judgement("teaching_quality", "Quality of teaching, learning and assessment over time.",
                ("consistently_good", "not_consistently_good", "insufficient_good")),
     _judgement("leadership_governance", "Leadership and management at all levels, including governance.",
                ("effective", "not_consistently_effective", "ineffective")),
     _judgement("outward_facing", "Participation in outward-facing links with other schools and partners.",
                ("fully", "partly", "not_engaged")),
-    _judgement("attendance", "Attendance and absence (including persistent absence) against national.",
-               ("good", "not_consistently_good", "inadequate")),
-    _judgement("exclusions", "Suspensions and exclusions against national.",
-               ("at_or_reducing_to_national", "few_not_reducing", "high_or_rising")),
     _judgement("finance_concern", "Financial position.", ("none", "concern", "serious")),
     Fact("behaviour_concern", "bool", "Significant concerns about behaviour.", group="judgement"),
     Fact("self_evaluation_accurate", "bool", "The school's self-evaluation is accurate.", group="judgement"),

@@ -213,7 +213,8 @@ def evaluate(fw: dict, facts: dict, *, validate: bool = True) -> Result:
 
     result = _resolve(candidates)
     shown = " ".join(result.reasons)
-    notes = [d for d in derivations if f"{d.split(' ', 1)[0]}=" in shown]
+    # A derivation is shown when its fact is quoted (not merely a longer name ending in it, e.g. permanent_exclusions).
+    notes = [d for d in derivations if re.search(rf"(?<!\w){re.escape(d.split(' ', 1)[0])}=", shown)]
     for name in sorted(set(result.missing) & set(gaps)):
         inputs = ", ".join(sorted(gaps[name] - {name}))
         if inputs:
