@@ -2,17 +2,18 @@
 
 ``facts_for_partnership`` gives, for each school, the same dict as ``schools.selectors.school_facts``
 (which reads one school at a time): it reads the schools, their graded inspections up to the end of
-the year, their results for the year and the two before it, and the LA's local indicators for the
-year in four bulk queries, then builds each school's facts in Python with the selectors' own helpers.
-A run over a thousand schools costs the same four queries as a run over one.
+the year, their results for the year and the two before it, the LA's local indicators for the year and
+the year's England benchmark rows in five bulk queries, then builds each school's facts in Python with
+the selectors' own builder (``build_facts``). A run over a thousand schools costs the same five queries
+as a run over one.
 """
 
 from collections import defaultdict
 from datetime import date
 
 from partnership.models import Partnership
-from schools.models import Grade, Inspection, LocalIndicator, PerformanceResult, School
-from schools.selectors import FACT_MEASURES, HISTORY_FACTS, _number, _previous_judgement, fact_phase, previous_years
+from schools.models import Benchmark, Inspection, LocalIndicator, PerformanceResult, School
+from schools.selectors import ENGLAND_CODE, NATIONAL_LEVELS, build_facts, previous_years
 
 
 def facts_for_partnership(
@@ -45,40 +46,16 @@ def facts_for_partnership(
     for result in performance:
         results[result.school_id][result.academic_year] = result
     locals_ = {row.school_id: row for row in local}
+    # The same England rows for every school: one query, whatever the number of schools.
+    benchmarks = list(
+        Benchmark.objects.for_partnership(partnership).filter(
+            academic_year=year, level__in=NATIONAL_LEVELS, code=ENGLAND_CODE
+        )
+    )
     return {
-        school.pk: _facts(school, year, years, graded.get(school.pk, []), results.get(school.pk, {}),
-                          locals_.get(school.pk))
+        school.pk: build_facts(
+            school, year, years, graded.get(school.pk, []), results.get(school.pk, {}), locals_.get(school.pk),
+            benchmarks,
+        )
         for school in schools
     }
-
-
-def _facts(school: School, year: str, years: list[str], graded: list, results: dict, local) -> dict:
-    """One school's facts, as schools.selectors.school_facts builds them (kept in step by a test)."""
-    latest = graded[0] if graded else None
-    previous = graded[1] if len(graded) > 1 else None
-    consecutive_ri = 0
-    for inspection in graded:
-        if inspection.overall_grade != Grade.REQUIRES_IMPROVEMENT:
-            break
-        consecutive_ri += 1
-    result = results.get(year)
-    facts: dict = {
-        "urn": school.urn,
-        "phase": fact_phase(school, result),
-        "ofsted_grade": latest.overall_grade if latest else None,
-        "ofsted_leadership_grade": latest.leadership_grade if latest else None,
-        "previous_ofsted_grade": _previous_judgement(previous),
-        "previous_ofsted_leadership_grade": previous.leadership_grade if previous else None,
-        "ofsted_category": (latest.category or None) if latest else None,
-        "consecutive_ri": consecutive_ri,
-        "safeguarding_effective": latest.safeguarding_effective if latest else None,
-    }
-    for fact, field in FACT_MEASURES.items():
-        facts[fact] = _number(getattr(result, field)) if result else None
-    for fact in HISTORY_FACTS:
-        field = FACT_MEASURES[fact]
-        facts[f"{fact}_history"] = [_number(getattr(results[y], field)) if y in results else None for y in years]
-    facts["sef_validated_grade"] = local.sef_validated_grade if local else None
-    facts["finance_concern"] = (local.finance_concern or None) if local else None
-    facts["outward_facing"] = (local.outward_facing or None) if local else None
-    return facts

@@ -28,7 +28,7 @@ from schools.models import Cluster, ClusterMembership, Phase, School, SchoolType
 from schools.services import cluster_add_school, cluster_create, schools_create_many
 
 from .data import DEMO_PASSWORD, PARTNERSHIPS, PEOPLE
-from .synthetic import add_invented_data
+from .synthetic import add_invented_data, add_national_benchmarks
 
 User = get_user_model()
 ASSOCIATE = re.compile(r"\s*\(Associate\)$")
@@ -252,6 +252,8 @@ def load_demo(stdout=None) -> dict:
     summary = {}
     for spec in PARTNERSHIPS:
         partnership, created = load_partnership(spec, actor=admin)
+        # England's figures for the invented years: added where missing, so an older demo database gains them
+        add_national_benchmarks(partnership)
         accounts = load_accounts(partnership, actor=None)
         sharing = load_sharing(partnership)
         summary[partnership.slug] = {"created": created, "accounts": accounts, "sharing": sharing}

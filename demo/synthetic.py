@@ -1,14 +1,16 @@
-"""Invented, realistic school data: Ofsted histories, three years of results and LA judgements.
+"""Invented, realistic school data: Ofsted histories, three years of results and LA judgements, and
+England's figures for those years (Benchmark rows), so the facts compared with national can be worked out.
 
 Used by load_demo to give the demo schools figures, and by generate_england to build a synthetic
-country for benchmarks. Deterministic for a given seed. Nothing here is a real school's data.
+country for benchmarks. Deterministic for a given seed. Nothing here is a real school's data; the England
+figures are close to the published national statistics of those years.
 """
 
 import random
 from datetime import date, timedelta
 from decimal import Decimal
 
-from schools.models import Grade, Inspection, LocalIndicator, PerformanceResult, Phase, School
+from schools.models import Benchmark, Grade, Inspection, LocalIndicator, PerformanceResult, Phase, School
 
 YEARS = ("2016-17", "2017-18", "2018-19")
 GRADE_WEIGHTS = (
@@ -17,6 +19,47 @@ GRADE_WEIGHTS = (
     (Grade.REQUIRES_IMPROVEMENT, 0.15),
     (Grade.INADEQUATE, 0.04),
 )
+
+ENGLAND_CODE = "E92000001"
+# England (state-funded schools) by year: roughly the published figures
+NATIONAL_FIGURES = {
+    "2016-17": {
+        "ks2_rwm_expected_pct": "64",
+        "ks2_rwm_high_pct": "9",
+        "attainment8": "44.6",
+        "progress8": "-0.03",
+        "ks4_basics_95_pct": "42.6",
+        "eyfs_gld_pct": "70.7",
+        "phonics_pct": "81",
+        "attendance_pct": "95.3",
+        "persistent_absence_pct": "10.8",
+        "suspensions_rate": "4.76",
+    },
+    "2017-18": {
+        "ks2_rwm_expected_pct": "64",
+        "ks2_rwm_high_pct": "10",
+        "attainment8": "46.5",
+        "progress8": "-0.02",
+        "ks4_basics_95_pct": "43.3",
+        "eyfs_gld_pct": "71.5",
+        "phonics_pct": "82",
+        "attendance_pct": "95.2",
+        "persistent_absence_pct": "11.2",
+        "suspensions_rate": "5.08",
+    },
+    "2018-19": {
+        "ks2_rwm_expected_pct": "65",
+        "ks2_rwm_high_pct": "11",
+        "attainment8": "46.7",
+        "progress8": "-0.03",
+        "ks4_basics_95_pct": "43.2",
+        "eyfs_gld_pct": "71.8",
+        "phonics_pct": "82",
+        "attendance_pct": "95.3",
+        "persistent_absence_pct": "10.9",
+        "suspensions_rate": "5.36",
+    },
+}
 
 
 def _d(value: float, places: int = 1) -> Decimal:
@@ -40,8 +83,11 @@ def _near(rng: random.Random, grade: int) -> int:
     return int(_clip(grade + rng.choice((0, 0, 0, 0, -1, 1)), 1, 4))
 
 
-def invent_school_data(rng: random.Random, school: School, years=YEARS):
-    """Two graded inspections, a result per year and an LA judgement for the last year, all unsaved."""
+def invent_school_data(rng: random.Random, school: School, years=YEARS, judgement_rng: random.Random | None = None):
+    """Two graded inspections, a result per year and an LA judgement for the last year, all unsaved.
+
+    The officers' judgements are drawn from ``judgement_rng`` (``rng`` if not given), so adding them left the
+    inspections and results of a seed as they were."""
     strength = rng.gauss(0, 1)  # one hidden quality per school, so grades and results agree
     grade = int(_clip(round(2.05 - 0.6 * strength + rng.gauss(0, 0.45)), 1, 4)) if rng.random() < 0.8 else _grade(rng)
     last_day = date(int(years[-1][:4]) + 1, 7, 15)
@@ -106,15 +152,47 @@ def invent_school_data(rng: random.Random, school: School, years=YEARS):
         complaints=max(0, int(rng.gauss(1, 1.2))),
         outward_facing=rng.choices(("fully", "partly", "not_engaged"), (0.7, 0.25, 0.05))[0],
     )
+    _invent_judgements(judgement_rng or rng, local, strength, grade, inspections[-1].leadership_grade)
     return inspections, results, local
+
+
+def _invent_judgements(rng: random.Random, local: LocalIndicator, strength: float, grade: int, leadership: int):
+    """The officers' judgements, in step with the school's hidden strength and its latest grades: a strong
+    Good school is mostly consistently good teaching and effective leadership, an inadequate one mostly not."""
+    teaching = 0.5 * strength - 0.6 * (grade - 2) + rng.gauss(0, 0.4)
+    local.teaching_quality = (
+        "consistently_good" if teaching > -0.35 else "not_consistently_good" if teaching > -1.2 else "insufficient_good"
+    )
+    lead = 0.4 * strength - 0.6 * (leadership - 2) + rng.gauss(0, 0.4)
+    local.leadership_governance = (
+        "effective" if lead > -0.35 else "not_consistently_effective" if lead > -1.2 else "ineffective"
+    )
+    # the next grade: between the current one and what the school's strength suggests
+    likely = 0.5 * grade + 0.5 * (2.05 - 0.6 * strength) + rng.gauss(0, 0.3)
+    local.likely_next_ofsted_grade = int(_clip(round(likely), 1, 4))
+    if grade == Grade.INADEQUATE or strength < -1.5:
+        concern = 0.6
+    else:
+        concern = 0.2 if grade == Grade.REQUIRES_IMPROVEMENT else 0.04
+    local.behaviour_concern = rng.random() < concern
+    local.self_evaluation_accurate = local.self_evaluation_grade == local.sef_validated_grade
+    local.judged_securely_good = (
+        grade <= Grade.GOOD
+        and local.sef_validated_grade <= Grade.GOOD
+        and local.likely_next_ofsted_grade <= Grade.GOOD
+        and local.teaching_quality == "consistently_good"
+        and not local.behaviour_concern
+    )
+    # a Good school visited under section 8 that found priorities: more likely the weaker it is
+    local.recent_s8_with_priorities = grade == Grade.GOOD and rng.random() < (0.3 if strength < -0.3 else 0.05)
 
 
 def add_invented_data(schools, *, seed, years=YEARS, batch_size: int = 2000) -> dict[str, int]:
     """Invent and bulk-insert data for schools that have none yet. Returns the counts written."""
-    rng = random.Random(seed)
+    rng, judgement_rng = random.Random(seed), random.Random(f"{seed}-judgements")
     inspections, results, locals_ = [], [], []
     for school in schools:
-        i, r, local = invent_school_data(rng, school, years)
+        i, r, local = invent_school_data(rng, school, years, judgement_rng)
         inspections += i
         results += r
         locals_.append(local)
@@ -124,13 +202,39 @@ def add_invented_data(schools, *, seed, years=YEARS, batch_size: int = 2000) -> 
     return {"inspections": len(inspections), "results": len(results), "local": len(locals_)}
 
 
+def add_national_benchmarks(partnership, years=YEARS) -> int:
+    """England's (state-funded) figures for each year, as the partnership's Benchmark rows (code E92000001),
+    for the years that have none yet: safe to call again. Returns the number of rows written."""
+    have = set(
+        Benchmark.objects.for_partnership(partnership)
+        .filter(level=Benchmark.Level.ENGLAND_STATE, code=ENGLAND_CODE, academic_year__in=list(years))
+        .values_list("academic_year", flat=True)
+    )
+    figures = {year: NATIONAL_FIGURES.get(year, NATIONAL_FIGURES[YEARS[-1]]) for year in years}
+    rows = [
+        Benchmark(
+            partnership=partnership,
+            level=Benchmark.Level.ENGLAND_STATE,
+            code=ENGLAND_CODE,
+            academic_year=year,
+            source="invented: close to the published national statistics",
+            **{field: Decimal(value) for field, value in figures[year].items()},
+        )
+        for year in years
+        if year not in have
+    ]
+    Benchmark.objects.bulk_create(rows)
+    return len(rows)
+
+
 SYNTHETIC_PREFIX = "england-"
 PHASE_MIX = ((Phase.PRIMARY, 0.82), (Phase.SECONDARY, 0.15), (Phase.SPECIAL, 0.03))
 
 
 def generate_england(*, partnerships: int = 152, schools: int = 22000, seed: int = 1, stdout=None) -> dict:
     """A synthetic England: partnerships named england-001 ..., each with its share of the schools,
-    two inspections, three years of results and an LA judgement per school. Replaces an earlier one."""
+    two inspections, three years of results and an LA judgement per school, and England's figures for the
+    three years. Replaces an earlier one."""
     from django.db import transaction
 
     from partnership.models import Partnership
@@ -140,7 +244,7 @@ def generate_england(*, partnerships: int = 152, schools: int = 22000, seed: int
     rng = random.Random(seed)
     with transaction.atomic():
         Partnership.objects.filter(slug__startswith=SYNTHETIC_PREFIX).delete()
-    counts = {"partnerships": 0, "schools": 0, "inspections": 0, "results": 0, "local": 0}
+    counts = {"partnerships": 0, "schools": 0, "inspections": 0, "results": 0, "local": 0, "benchmarks": 0}
     base, extra = divmod(schools, partnerships)
     for index in range(partnerships):
         la_code = f"{100 + index:03d}"
@@ -169,6 +273,7 @@ def generate_england(*, partnerships: int = 152, schools: int = 22000, seed: int
                 )
             created = schools_create_many(actor=None, partnership=partnership, schools=made, reason="Synthetic.")
             written = add_invented_data(created, seed=f"{seed}-{index}")
+            written["benchmarks"] = add_national_benchmarks(partnership)
         counts["partnerships"] += 1
         counts["schools"] += len(created)
         for key, value in written.items():

@@ -259,6 +259,16 @@ class LocalIndicator(TenantModel):
         CONCERN = "concern", "Concern"
         SERIOUS = "serious", "Serious concern"
 
+    class TeachingQuality(models.TextChoices):
+        CONSISTENTLY_GOOD = "consistently_good", "Consistently good"
+        NOT_CONSISTENTLY_GOOD = "not_consistently_good", "Not consistently good"
+        INSUFFICIENT_GOOD = "insufficient_good", "Insufficient good teaching"
+
+    class LeadershipGovernance(models.TextChoices):
+        EFFECTIVE = "effective", "Effective"
+        NOT_CONSISTENTLY_EFFECTIVE = "not_consistently_effective", "Not consistently effective"
+        INEFFECTIVE = "ineffective", "Ineffective"
+
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="local_indicators")
     academic_year = models.CharField(max_length=7, validators=[validate_academic_year])
     self_evaluation_grade = models.PositiveSmallIntegerField(
@@ -270,6 +280,31 @@ class LocalIndicator(TenantModel):
     finance_concern = models.CharField(max_length=10, choices=Finance.choices, blank=True)
     complaints = models.PositiveIntegerField(null=True, blank=True)
     outward_facing = models.CharField(max_length=12, choices=OutwardFacing.choices, blank=True)
+    # The officers' evidence-based judgements; blank or null where not made.
+    teaching_quality = models.CharField(
+        max_length=24, choices=TeachingQuality.choices, blank=True, help_text="Quality of teaching over time."
+    )
+    leadership_governance = models.CharField(
+        max_length=30,
+        choices=LeadershipGovernance.choices,
+        blank=True,
+        help_text="Leadership and management at all levels, including governance.",
+    )
+    likely_next_ofsted_grade = models.PositiveSmallIntegerField(
+        choices=Grade.choices, null=True, blank=True, help_text="The LA's view of the likely next Ofsted grade."
+    )
+    behaviour_concern = models.BooleanField(null=True, blank=True, help_text="Significant concerns about behaviour.")
+    self_evaluation_accurate = models.BooleanField(
+        null=True, blank=True, help_text="The school's self-evaluation is accurate."
+    )
+    judged_securely_good = models.BooleanField(
+        null=True, blank=True, help_text="Judged securely good or outstanding by both the school and the partnership."
+    )
+    recent_s8_with_priorities = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text="Recently inspected under section 8 with priorities for improvement and a section 5 proposed.",
+    )
     source = models.CharField(max_length=200, blank=True)
 
     class Meta:

@@ -138,6 +138,30 @@ HISTORY_FACTS = (
     "ks2_progress_maths",
     "p8",
     "p8_ci_upper",
+    "suspensions_rate",
+)
+# England figures for the same academic year: fact -> Benchmark measure field
+NATIONAL_FACTS = {
+    "national_ks2_rwm_expected_pct": "ks2_rwm_expected_pct",
+    "national_attainment8": "attainment8",
+    "national_attendance_pct": "attendance_pct",
+    "national_persistent_absence_pct": "persistent_absence_pct",
+    "national_suspensions_rate": "suspensions_rate",
+}
+# England rows, most preferred first: the state-funded figures are the ones schools are compared with
+NATIONAL_LEVELS = (Benchmark.Level.ENGLAND_STATE, Benchmark.Level.ENGLAND_ALL)
+# the officers' judgements from the local data (LocalIndicator), under their own fact names
+JUDGEMENT_FACTS = (
+    "sef_validated_grade",
+    "finance_concern",
+    "outward_facing",
+    "teaching_quality",
+    "leadership_governance",
+    "likely_next_ofsted_grade",
+    "behaviour_concern",
+    "self_evaluation_accurate",
+    "judged_securely_good",
+    "recent_s8_with_priorities",
 )
 # measures shown beside the national and LA figures in the context
 CONTEXT_MEASURES = {
@@ -182,31 +206,32 @@ def _previous_judgement(inspection: Inspection | None):
     return inspection.category or inspection.overall_grade  # "SM"/"SW" say more than grade 4
 
 
-def _gather(partnership: Partnership, school: School, year: str) -> dict:
-    years = previous_years(year, 3)
-    year_end = date(int(year[:4]) + 1, 8, 31)
-    graded = [i for i in school_inspections(school).filter(inspection_date__lte=year_end) if i.overall_grade]
-    results = {r.academic_year: r for r in school_results(school).filter(academic_year__in=years)}
-    benchmarks = {
-        (b.level, b.code): b
-        for b in benchmark_list(partnership).filter(
-            academic_year=year,
-            level__in=[Benchmark.Level.ENGLAND_STATE, Benchmark.Level.LA],
-            code__in=[ENGLAND_CODE, school.la_code],
-        )
-    }
-    local = LocalIndicator.objects.for_partnership(partnership).filter(school=school, academic_year=year).first()
-    return {"years": years, "graded": graded, "results": results, "benchmarks": benchmarks, "local": local}
+def national_figures(benchmarks) -> dict:
+    """The national_* facts from a year's England benchmark rows (any iterable of Benchmark): each figure
+    from the state-funded row, else from the all-schools row where the state-funded one lacks it; None
+    when neither has it."""
+    rows = {b.level: b for b in benchmarks if b.code == ENGLAND_CODE}
+    preferred = [rows[level] for level in NATIONAL_LEVELS if level in rows]
+    facts = {}
+    for fact, field in NATIONAL_FACTS.items():
+        values = (getattr(row, field) for row in preferred)
+        facts[fact] = _number(next((v for v in values if v is not None), None))
+    return facts
 
 
-def school_facts(partnership: Partnership, school: School, year: str) -> dict:
-    """The facts categorisation uses for a school and an academic year, named as in the categorisation
-    vocabulary; None where missing or suppressed. Numbers are as the source files print them.
+def local_judgements(local: LocalIndicator | None) -> dict:
+    """The judgement facts of the year's local data; None for each when there is none or it is blank."""
+    facts = {}
+    for fact in JUDGEMENT_FACTS:
+        value = getattr(local, fact) if local is not None else None
+        facts[fact] = None if value == "" else value
+    return facts
 
-    Ofsted facts come from the graded inspections up to the end of that academic year (31 August).
-    """
-    data = _gather(partnership, school, year)
-    graded, results, local = data["graded"], data["results"], data["local"]
+
+def build_facts(school: School, year: str, years: list[str], graded: list, results: dict, local, benchmarks) -> dict:
+    """One school's facts from what was read for it: graded inspections newest first (up to the year's
+    end), results by year, the year's local indicator (or None) and the year's benchmark rows. Shared by
+    school_facts and categorisation.facts_source, so the two always agree."""
     latest = graded[0] if graded else None
     previous = graded[1] if len(graded) > 1 else None
     consecutive_ri = 0
@@ -230,13 +255,41 @@ def school_facts(partnership: Partnership, school: School, year: str) -> dict:
         facts[fact] = _number(getattr(result, field)) if result else None
     for fact in HISTORY_FACTS:
         field = FACT_MEASURES[fact]
-        facts[f"{fact}_history"] = [
-            _number(getattr(results[y], field)) if y in results else None for y in data["years"]
-        ]
-    facts["sef_validated_grade"] = local.sef_validated_grade if local else None
-    facts["finance_concern"] = (local.finance_concern or None) if local else None
-    facts["outward_facing"] = (local.outward_facing or None) if local else None
+        facts[f"{fact}_history"] = [_number(getattr(results[y], field)) if y in results else None for y in years]
+    facts.update(national_figures(benchmarks))
+    facts.update(local_judgements(local))
     return facts
+
+
+def _gather(partnership: Partnership, school: School, year: str) -> dict:
+    years = previous_years(year, 3)
+    year_end = date(int(year[:4]) + 1, 8, 31)
+    graded = [i for i in school_inspections(school).filter(inspection_date__lte=year_end) if i.overall_grade]
+    results = {r.academic_year: r for r in school_results(school).filter(academic_year__in=years)}
+    benchmarks = {
+        (b.level, b.code): b
+        for b in benchmark_list(partnership).filter(
+            academic_year=year,
+            level__in=[*NATIONAL_LEVELS, Benchmark.Level.LA],
+            code__in=[ENGLAND_CODE, school.la_code],
+        )
+    }
+    local = LocalIndicator.objects.for_partnership(partnership).filter(school=school, academic_year=year).first()
+    return {"years": years, "graded": graded, "results": results, "benchmarks": benchmarks, "local": local}
+
+
+def school_facts(partnership: Partnership, school: School, year: str) -> dict:
+    """The facts categorisation uses for a school and an academic year, named as in the categorisation
+    vocabulary; None where missing or suppressed. Numbers are as the source files print them.
+
+    Ofsted facts come from the graded inspections up to the end of that academic year (31 August); the
+    national_* facts from the partnership's England benchmark rows for the year (state-funded first);
+    the officers' judgements from the year's local data.
+    """
+    data = _gather(partnership, school, year)
+    return build_facts(
+        school, year, data["years"], data["graded"], data["results"], data["local"], data["benchmarks"].values()
+    )
 
 
 def school_fact_context(partnership: Partnership, school: School, year: str) -> dict:

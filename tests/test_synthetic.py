@@ -44,3 +44,75 @@ def test_facts_of_a_synthetic_school_are_valid_for_the_engine(capsys):
     for school in School.objects.for_partnership(partnership):
         facts = school_facts(partnership, school, "2018-19")
         validate_facts(facts)
+
+
+def test_synthetic_schools_have_judgements_in_step_with_their_grades(capsys):
+    run(capsys, partnerships=2, schools=200, seed=5)
+    rows = list(LocalIndicator.objects.select_related("school"))
+    assert len(rows) == 200
+    assert all(
+        r.teaching_quality and r.leadership_governance and r.likely_next_ofsted_grade in (1, 2, 3, 4) for r in rows
+    )
+    for name in ("behaviour_concern", "self_evaluation_accurate", "judged_securely_good", "recent_s8_with_priorities"):
+        assert {getattr(r, name) for r in rows} <= {True, False}, name
+    latest = {}
+    for inspection in Inspection.objects.order_by("inspection_date"):
+        latest[inspection.school_id] = inspection.overall_grade
+    by_grade = {g: [r for r in rows if latest[r.school_id] == g] for g in (1, 2, 3, 4)}
+    good = by_grade[1] + by_grade[2]
+    weak = by_grade[3] + by_grade[4]
+    assert good and weak
+
+    def share(group, test):
+        return sum(1 for r in group if test(r)) / len(group)
+
+    # good schools mostly teach consistently well, weaker ones mostly do not; only good schools are securely good
+    assert share(good, lambda r: r.teaching_quality == "consistently_good") > 0.6
+    assert share(weak, lambda r: r.teaching_quality == "consistently_good") < 0.4
+    assert not any(r.judged_securely_good for r in weak) and any(r.judged_securely_good for r in good)
+    assert not any(r.recent_s8_with_priorities for r in by_grade[1] + weak)
+    assert share(weak, lambda r: r.likely_next_ofsted_grade >= 3) > share(
+        good, lambda r: r.likely_next_ofsted_grade >= 3
+    )
+    assert all(r.self_evaluation_accurate == (r.self_evaluation_grade == r.sef_validated_grade) for r in rows)
+
+
+def test_each_synthetic_partnership_has_england_figures_and_the_derived_facts_can_be_worked_out(capsys):
+    from categorisation.engine.derived import derive, parameters
+    from categorisation.facts_source import facts_for_partnership
+    from schools.models import Benchmark
+
+    counts = run(capsys, partnerships=2, schools=30, seed=3)
+    assert counts["benchmarks"] == 6
+    for partnership in Partnership.objects.filter(slug__startswith="england-"):
+        rows = Benchmark.objects.for_partnership(partnership)
+        assert sorted(rows.values_list("academic_year", "level", "code")) == [
+            (year, "england-state", "E92000001") for year in ("2016-17", "2017-18", "2018-19")
+        ]
+    partnership = Partnership.objects.get(slug="england-001")
+    facts = facts_for_partnership(partnership, "2018-19")
+    worked = {"attainment_vs_national": 0, "attendance": 0, "exclusions": 0}
+    for school_facts in facts.values():
+        assert school_facts["national_ks2_rwm_expected_pct"] == 65 and school_facts["national_attainment8"] == 46.7
+        assert school_facts["national_attendance_pct"] == 95.3
+        given = {k: v for k, v in school_facts.items() if k != "urn" and v is not None}
+        derived, _, _ = derive(given, parameters(None))
+        for name in worked:
+            worked[name] += name in derived
+    assert worked["attendance"] == len(facts) and worked["exclusions"] == len(facts)
+    assert worked["attainment_vs_national"] > 0  # primaries and secondaries; special schools have no KS2 or KS4
+
+
+def test_the_demo_has_judgements_and_england_figures_once_however_often_it_is_loaded():
+    from schools.models import Benchmark
+
+    call_command("load_demo")
+    Benchmark.objects.filter(partnership__slug="oldham").delete()  # a demo database from before the figures
+    call_command("load_demo")
+    call_command("load_demo")
+    for slug in ("calderdale", "oldham", "milton-keynes"):
+        partnership = Partnership.objects.get(slug=slug)
+        years = Benchmark.objects.for_partnership(partnership).values_list("academic_year", flat=True)
+        assert sorted(years) == ["2016-17", "2017-18", "2018-19"], slug
+        local = LocalIndicator.objects.for_partnership(partnership)
+        assert local.exists() and not local.filter(teaching_quality="").exists(), slug

@@ -1,6 +1,7 @@
 """The LA's own data about its schools, from the documented CSV template (see TEMPLATE_COLUMNS).
 
 Every URN must be a school of the partnership: this file is written by the LA about its own schools.
+Only URN and Academic year are required; a column left out of the file leaves that field as it was.
 """
 
 from ..models import LocalIndicator
@@ -27,6 +28,59 @@ FINANCE = {
     "": "",
 }
 
+
+def _key(text: str) -> str:
+    """Case, spaces, hyphens and underscores do not matter: "Not consistently good" = "not_consistently_good"."""
+    return " ".join(clean(text).lower().replace("_", " ").replace("-", " ").split())
+
+
+TEACHING = {
+    "consistently good": "consistently_good",
+    "good": "consistently_good",
+    "not consistently good": "not_consistently_good",
+    "insufficient good": "insufficient_good",
+    "insufficient good teaching": "insufficient_good",
+    "insufficient": "insufficient_good",
+    "": "",
+}
+LEADERSHIP = {
+    "effective": "effective",
+    "not consistently effective": "not_consistently_effective",
+    "ineffective": "ineffective",
+    "not effective": "ineffective",
+    "": "",
+}
+# column: (model field, {written: stored}, what the error says is allowed)
+CHOICE_COLUMNS = {
+    "Teaching quality": (
+        "teaching_quality",
+        TEACHING,
+        "Consistently good, Not consistently good, Insufficient good or blank",
+    ),
+    "Leadership and governance": (
+        "leadership_governance",
+        LEADERSHIP,
+        "Effective, Not consistently effective, Ineffective or blank",
+    ),
+}
+YES_NO_COLUMNS = {
+    "Behaviour concern": "behaviour_concern",
+    "Self-evaluation accurate": "self_evaluation_accurate",
+    "Judged securely good": "judged_securely_good",
+    "Recent section 8 with priorities": "recent_s8_with_priorities",
+}
+YES_NO = {"yes": True, "y": True, "true": True, "1": True, "no": False, "n": False, "false": False, "0": False}
+
+
+def parse_yes_no(value: str) -> bool | None:
+    text = clean(value).lower()
+    if text == "":
+        return None
+    if text not in YES_NO:
+        raise ValueError("is not Yes, No or blank")
+    return YES_NO[text]
+
+
 # column: what to write in it (this is the documentation shown on the upload page and in the template)
 TEMPLATE_COLUMNS = {
     "URN": "The school's DfE URN (5 to 7 digits). The school must already be in the partnership.",
@@ -40,8 +94,35 @@ TEMPLATE_COLUMNS = {
     "Complaints": "The number of complaints escalated to the LA in the year (a whole number), blank if not known.",
     "Outward facing": "Fully, Partly or Not engaged: how far the school takes part in partnership and "
     "outward-facing work. Blank if not known.",
+    "Teaching quality": "Consistently good, Not consistently good or Insufficient good: the LA's view of the "
+    "quality of teaching over time. Blank if not judged.",
+    "Leadership and governance": "Effective, Not consistently effective or Ineffective: leadership and management "
+    "at all levels, including governance. Blank if not judged.",
+    "Likely next Ofsted grade": "The LA's evidence-based view of the next Ofsted grade, on the same scale as the "
+    "self-evaluation grade. Blank if no view.",
+    "Behaviour concern": "Yes if there are significant concerns about behaviour, else No. Blank if not judged.",
+    "Self-evaluation accurate": "Yes if the school's self-evaluation is accurate, else No. Blank if not judged.",
+    "Judged securely good": "Yes if both the school and the partnership judge it securely good or outstanding, "
+    "else No. Blank if not judged.",
+    "Recent section 8 with priorities": "Yes if a recent section 8 (ungraded) inspection set priorities for "
+    "improvement and proposed a section 5, else No. Blank if not known.",
 }
-TEMPLATE_EXAMPLE = ["100000", "2022-23", "2", "2", "None", "0", "Fully"]
+TEMPLATE_EXAMPLE = [
+    "100000",
+    "2022-23",
+    "2",
+    "2",
+    "None",
+    "0",
+    "Fully",
+    "Consistently good",
+    "Effective",
+    "2",
+    "No",
+    "Yes",
+    "Yes",
+    "No",
+]
 
 
 class LocalImporter(Importer):
@@ -66,6 +147,7 @@ class LocalImporter(Importer):
         for column, field in (
             ("Self-evaluation grade", "self_evaluation_grade"),
             ("SEF validated grade", "sef_validated_grade"),
+            ("Likely next Ofsted grade", "likely_next_ofsted_grade"),
         ):
             if column in data:
                 values[field] = (self.value(row, data, column, parse_grade) or (None, ""))[0]
@@ -81,6 +163,15 @@ class LocalImporter(Importer):
             if text not in OUTWARD:
                 self.error(row, "Outward facing", data["Outward facing"], "is not Fully, Partly, Not engaged or blank")
             values["outward_facing"] = OUTWARD.get(text, "")
+        for column, (field, choices, allowed) in CHOICE_COLUMNS.items():
+            if column in data:
+                text = _key(data[column])
+                if text not in choices:
+                    self.error(row, column, data[column], f"is not {allowed}")
+                values[field] = choices.get(text, "")
+        for column, field in YES_NO_COLUMNS.items():
+            if column in data:
+                values[field] = self.value(row, data, column, parse_yes_no)
         if len(self.errors) > errors_before:
             return
         signature = tuple(sorted((k, str(v)) for k, v in values.items()))

@@ -122,6 +122,10 @@ def test_school_facts_speak_the_categorisation_vocabulary(world):
         "concern",
         "partly",
     )
+    # England's figures of the year from the raw files' England rows (state-funded first)
+    assert (facts["national_ks2_rwm_expected_pct"], facts["national_attainment8"]) == (65, 46.7)
+    # the seven-column local file has no judgements: null facts
+    assert facts["teaching_quality"] is None and facts["behaviour_concern"] is None
 
 
 def test_school_facts_ks4(world):

@@ -222,12 +222,22 @@ def test_local_data_template(world, login, run):
     response = login(world.a.users["officer"]).get(reverse("import_template", args=[world.a.partnership.slug]))
     lines = response.content.decode().splitlines()
     assert lines[0] == (
-        "URN,Academic year,Self-evaluation grade,SEF validated grade,Finance concern,Complaints,Outward facing"
+        "URN,Academic year,Self-evaluation grade,SEF validated grade,Finance concern,Complaints,Outward facing,"
+        "Teaching quality,Leadership and governance,Likely next Ofsted grade,Behaviour concern,"
+        "Self-evaluation accurate,Judged securely good,Recent section 8 with priorities"
     )
     assert response["Content-Type"].startswith("text/csv")
     # the template, filled in for one of the partnership's schools, imports as it is
     filled = response.content.decode().replace("100000,", "901001,").encode()
     assert run("local", data=filled).ok
+    row = world.a.school.local_indicators.get()
+    assert (row.teaching_quality, row.leadership_governance, row.likely_next_ofsted_grade) == (
+        "consistently_good",
+        "effective",
+        2,
+    )
+    assert (row.behaviour_concern, row.self_evaluation_accurate, row.judged_securely_good) == (False, True, True)
+    assert row.recent_s8_with_priorities is False
 
 
 def test_preview_task_is_idempotent(world, django_capture_on_commit_callbacks):
