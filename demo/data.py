@@ -179,18 +179,21 @@ PARTNERSHIPS = [
         "name": "Calderdale Partnership",
         "la_codes": ["381"],
         "clusters": CALDERDALE_CLUSTERS,
+        "framework": "calderdale",
     },
     {
         "slug": "oldham",
         "name": "Oldham Education Partnership",
         "la_codes": ["353"],
         "clusters": OLDHAM_CLUSTERS,
+        "framework": "oldham",
     },
     {
         "slug": "milton-keynes",
         "name": "Milton Keynes School Improvement Partnership",
         "la_codes": ["826"],
         "clusters": MILTON_KEYNES_CLUSTERS,
+        "framework": "milton-keynes",
     },
 ]
 

@@ -247,6 +247,15 @@ def load_sharing(partnership: Partnership) -> dict:
     return partnership_services.sharing_recompute(partnership=partnership)
 
 
+def load_framework(partnership: Partnership, source_slug: str, *, actor) -> None:
+    """The partnership's own copy of its shipped framework, published, ready for an officer to run."""
+    from categorisation.models import Framework
+    from categorisation.services import framework_clone
+
+    if not Framework.objects.for_partnership(partnership).filter(slug=source_slug).exists():
+        framework_clone(actor=actor, partnership=partnership, source_slug=source_slug, reason="Demo framework.")
+
+
 def load_demo(stdout=None) -> dict:
     admin = demo_user("admin", first_name="Platform", last_name="Admin", superuser=True)
     summary = {}
@@ -256,6 +265,7 @@ def load_demo(stdout=None) -> dict:
         add_national_benchmarks(partnership)
         accounts = load_accounts(partnership, actor=None)
         sharing = load_sharing(partnership)
+        load_framework(partnership, spec["framework"], actor=admin)
         summary[partnership.slug] = {"created": created, "accounts": accounts, "sharing": sharing}
         if stdout is not None:
             state = "created" if created else "already there, kept"

@@ -6,9 +6,9 @@ import pytest
 from django.db import connection
 
 from partnership import services, sharing
-from partnership.services import sharing as sharing_services
 from partnership.models import Membership, MemorandumStatus, Partnership, SupportRelationship
 from partnership.roles import Role
+from partnership.services import sharing as sharing_services
 from schools.models import School, SchoolUserObjectPermission
 
 from ..factories import PartnershipFactory, UserFactory
