@@ -44,3 +44,23 @@ def test_one_account_per_role_per_partnership_and_admin(client):
             assert membership.user.check_password(DEMO_PASSWORD), username
     response = client.post("/accounts/login/", {"username": "admin", "password": DEMO_PASSWORD})
     assert response.status_code == 302
+
+
+def test_an_officer_can_categorise_the_calderdale_demo_at_once(django_capture_on_commit_callbacks):
+    from collections import Counter
+
+    from django.contrib.auth import get_user_model
+
+    from categorisation import runs
+    from categorisation.models import Framework, Result
+    from categorisation.selectors import published_version
+
+    call_command("load_demo")
+    calderdale = Partnership.objects.get(slug="calderdale")
+    version = published_version(Framework.objects.for_partnership(calderdale).get(slug="calderdale"))
+    officer = get_user_model().objects.get(username="officer.calderdale")
+    with django_capture_on_commit_callbacks(execute=True):
+        run = runs.run_start(actor=officer, partnership=calderdale, framework_version=version, academic_year="2018-19")
+    categories = Counter(Result.objects.filter(run=run).values_list("computed_category", flat=True))
+    assert sum(categories.values()) == School.objects.for_partnership(calderdale).count()
+    assert categories["GREEN"] and categories["AMBER"] and categories["RED"], categories
