@@ -22,7 +22,17 @@ from rest_framework.pagination import PageNumberPagination
 from partnership.api import TenantAPIMixin
 
 from . import selectors
-from .models import Benchmark, Cluster, ClusterMembership, Inspection, PerformanceResult, Phase, School, SchoolType
+from .models import (
+    SCHOOL_DATA_FIELDS,
+    Benchmark,
+    Cluster,
+    ClusterMembership,
+    Inspection,
+    PerformanceResult,
+    Phase,
+    School,
+    SchoolType,
+)
 
 MEASURES = [
     "eyfs_gld_pct",
@@ -84,23 +94,7 @@ HTML_NOT_FOUND = OpenApiResponse(OpenApiTypes.STR, description="The path matches
 class SchoolSerializer(serializers.ModelSerializer):
     class Meta:
         model = School
-        fields = [
-            "urn",
-            "name",
-            "la_code",
-            "establishment_number",
-            "phase",
-            "school_type",
-            "type_detail",
-            "status",
-            "age_low",
-            "age_high",
-            "pupils",
-            "capacity",
-            "fsm_pct",
-            "trust_name",
-            "postcode",
-        ]
+        fields = ["urn", *SCHOOL_DATA_FIELDS]
 
 
 class SchoolClusterSerializer(serializers.ModelSerializer):

@@ -53,6 +53,25 @@ class School(TenantModel):
         return self.name
 
 
+# A school's own data fields (besides its URN): what GIAS gives, what imports create and update, what the API shows.
+SCHOOL_DATA_FIELDS = (
+    "name",
+    "la_code",
+    "establishment_number",
+    "phase",
+    "school_type",
+    "type_detail",
+    "status",
+    "age_low",
+    "age_high",
+    "pupils",
+    "capacity",
+    "fsm_pct",
+    "trust_name",
+    "postcode",
+)
+
+
 class Cluster(TenantModel):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=80)

@@ -8,23 +8,9 @@ from partnership.audit import audit_record, audit_record_many, snapshot
 from partnership.models import Partnership
 
 from .importers import IMPORTERS, run_import, summary_lines
-from .models import Cluster, ClusterMembership, ImportRun, School
+from .models import SCHOOL_DATA_FIELDS, Cluster, ClusterMembership, ImportRun, School
 
-SCHOOL_FIELDS = (
-    "urn",
-    "name",
-    "la_code",
-    "phase",
-    "school_type",
-    "status",
-    "age_low",
-    "age_high",
-    "pupils",
-    "capacity",
-    "fsm_pct",
-    "trust_name",
-    "postcode",
-)
+SCHOOL_FIELDS = ("urn", *SCHOOL_DATA_FIELDS)
 
 
 @transaction.atomic

@@ -24,7 +24,7 @@ from django.db import models
 from partnership.audit import audit_record_many, snapshot
 from partnership.models import Partnership
 
-from ..models import Grade, Phase, School, SchoolType
+from ..models import SCHOOL_DATA_FIELDS, Grade, Phase, School, SchoolType
 
 # DfE codes for values that are suppressed, not published or not applicable: all become NULL.
 MISSING_CODES = frozenset(
@@ -275,22 +275,7 @@ class Importer:
     # layout name -> the columns that identify it (all must be present)
     layouts: dict[str, tuple[str, ...]] = {}
     # the fields a newly created school takes from a row
-    school_fields = (
-        "name",
-        "la_code",
-        "establishment_number",
-        "phase",
-        "school_type",
-        "type_detail",
-        "status",
-        "age_low",
-        "age_high",
-        "pupils",
-        "capacity",
-        "fsm_pct",
-        "trust_name",
-        "postcode",
-    )
+    school_fields = SCHOOL_DATA_FIELDS
     needs_year = False
 
     def __init__(self, *, partnership: Partnership, year: str | None = None, filename: str = ""):

@@ -1,6 +1,6 @@
 """The GIAS establishment extract (edubasealldata / a GIAS download with "(name)" columns)."""
 
-from ..models import Inspection
+from ..models import SCHOOL_DATA_FIELDS, Inspection
 from .base import Item, clean, parse_date, parse_decimal, parse_grade, parse_int, phase_from_gias, school_type_from_text
 from .schools_base import SchoolRowsImporter
 
@@ -11,22 +11,7 @@ class GiasImporter(SchoolRowsImporter):
     layouts = {
         "gias": ("URN", "LA (code)", "EstablishmentName", "TypeOfEstablishment (name)", "EstablishmentStatus (name)"),
     }
-    update_fields = (
-        "name",
-        "la_code",
-        "establishment_number",
-        "phase",
-        "school_type",
-        "type_detail",
-        "status",
-        "age_low",
-        "age_high",
-        "pupils",
-        "capacity",
-        "fsm_pct",
-        "trust_name",
-        "postcode",
-    )
+    update_fields = SCHOOL_DATA_FIELDS
     nullable_updates = frozenset({"pupils", "capacity", "fsm_pct", "age_low", "age_high"})
 
     def start(self) -> None:
