@@ -154,3 +154,21 @@ def letters_of_run(run) -> models.QuerySet:
     from .models import Letter
 
     return Letter.objects.for_partnership(run.partnership).filter(result__run=run).order_by("filename")
+
+
+def latest_categories(partnership: Partnership) -> dict[int, str]:
+    """Each school's current category: from the newest finished run that has a result for it, the
+    agreed final category if moderated, else the computed one. Schools with none are left out. One query."""
+    from .models import Result, Run
+
+    rows = (
+        Result.objects.for_partnership(partnership)
+        .filter(run__status=Run.Status.DONE)
+        .order_by("school_id", "-run__created_at", "-run_id")
+        .values_list("school_id", "final_category", "computed_category")
+    )
+    categories: dict[int, str] = {}
+    for school_id, final, computed in rows:
+        if school_id not in categories and (final or computed):
+            categories[school_id] = final or computed
+    return categories

@@ -46,6 +46,7 @@ class SchoolFilterForm(forms.Form):
         required=False,
         choices=[("", "Any grade"), *[(str(v), label) for v, label in Grade.choices], ("none", "Not inspected")],
     )
+    category = forms.ChoiceField(label="Category", required=False)
     sort = forms.ChoiceField(
         required=False,
         choices=[
@@ -60,6 +61,7 @@ class SchoolFilterForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args, clusters, **kwargs):
+    def __init__(self, *args, clusters, categories=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", "Any category"), *[(c, c) for c in categories]]
         self.fields["cluster"].choices = [("", "Any cluster"), *[(c.slug, c.name) for c in clusters]]

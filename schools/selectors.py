@@ -345,6 +345,7 @@ def school_browse(
     phase: str = "",
     school_type: str = "",
     grade: str = "",
+    school_ids=None,
     sort: str = "name",
 ) -> QuerySet[School]:
     """The school list with its filters and sort; the latest Ofsted grade and main cluster are annotated,
@@ -367,6 +368,8 @@ def school_browse(
         schools = schools.filter(phase=phase)
     if school_type:
         schools = schools.filter(school_type=school_type)
+    if school_ids is not None:
+        schools = schools.filter(pk__in=school_ids)
     if grade == "none":
         schools = schools.filter(latest_grade__isnull=True)
     elif grade in {"1", "2", "3", "4"}:

@@ -13,7 +13,7 @@ from partnership.permissions import role_required
 from partnership.roles import PLATFORM_ADMIN, Role
 from partnership.selectors import audit_for_object
 from partnership.services import log_data_view
-from partnership.sharing import access_for
+from partnership.sharing import FULL, access_for, visible_school_ids
 
 from . import selectors, services
 from .charts import Series, line_chart
@@ -25,10 +25,21 @@ AUDIT_READERS = {Role.OFFICER, PLATFORM_ADMIN}
 PAGE_SIZE = 50
 
 
+def _categories_visible_to(request) -> dict[int, str]:
+    """School id -> current category, for the schools whose evaluative data the person may see: a
+    category filter must not reveal, through a count or a list, a category they may not see."""
+    from categorisation.selectors import latest_categories  # categorisation builds on schools
+
+    visible = visible_school_ids(request.user, request.partnership, FULL)
+    return {sid: c for sid, c in latest_categories(request.partnership).items() if sid in visible}
+
+
 def school_list(request, partnership_slug):
     clusters = list(selectors.cluster_list(request.partnership).only("name", "slug"))
-    form = SchoolFilterForm(request.GET or None, clusters=clusters)
+    categories = _categories_visible_to(request)
+    form = SchoolFilterForm(request.GET or None, clusters=clusters, categories=sorted(set(categories.values())))
     filters = form.cleaned_data if form.is_valid() else {}
+    wanted = filters.get("category", "")
     schools = selectors.school_browse(
         request.partnership,
         query=filters.get("q", "").strip(),
@@ -36,6 +47,7 @@ def school_list(request, partnership_slug):
         phase=filters.get("phase", ""),
         school_type=filters.get("type", ""),
         grade=filters.get("grade", ""),
+        school_ids={sid for sid, c in categories.items() if c == wanted} if wanted else None,
         sort=filters.get("sort") or "name",
     )
     page = Paginator(schools, PAGE_SIZE).get_page(request.GET.get("page"))
