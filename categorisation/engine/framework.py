@@ -59,6 +59,25 @@ class Result:
 # Validation
 
 
+
+def _check_entry(entry, where: str, allowed, noun: str, ids: set, errors: list) -> tuple[bool, str | None]:
+    """The checks a criterion and a decision-table row share: an object, only known keys, and an id that
+    is unique in the framework. Returns whether it is an object, and its id when it is new."""
+    if not isinstance(entry, dict):
+        errors.append(f"{where}: must be an object")
+        return False, None
+    for key in sorted(set(entry) - allowed):
+        errors.append(f"{where}: unexpected key {key!r}")
+    entry_id = entry.get("id")
+    if not isinstance(entry_id, str) or not entry_id:
+        errors.append(f"{where}.id: give the {noun} an id")
+    elif entry_id in ids:
+        errors.append(f"{where}.id: duplicate id {entry_id!r}")
+    else:
+        ids.add(entry_id)
+        return True, entry_id
+    return True, None
+
 def validate_framework(fw) -> None:
     """Raise FrameworkError naming every mistake: unknown fact or operator, bad value, empty or
     duplicate category, unknown method, and so on."""
@@ -114,18 +133,9 @@ def validate_framework(fw) -> None:
             errors.append(f"{where}: empty category, it has no criteria")
         for j, crit in enumerate(criteria):
             cwhere = f"{where}.criteria[{j}]"
-            if not isinstance(crit, dict):
-                errors.append(f"{cwhere}: must be an object")
+            is_object, _ = _check_entry(crit, cwhere, CRITERION_KEYS, "criterion", ids, errors)
+            if not is_object:
                 continue
-            for key in sorted(set(crit) - CRITERION_KEYS):
-                errors.append(f"{cwhere}: unexpected key {key!r}")
-            cid = crit.get("id")
-            if not isinstance(cid, str) or not cid:
-                errors.append(f"{cwhere}.id: give the criterion an id")
-            elif cid in ids:
-                errors.append(f"{cwhere}.id: duplicate id {cid!r}")
-            else:
-                ids.add(cid)
             if not isinstance(crit.get("label"), str) or not crit.get("label"):
                 errors.append(f"{cwhere}.label: give the criterion a label")
             if "limiting" in crit and not isinstance(crit["limiting"], bool):
@@ -143,18 +153,10 @@ def validate_framework(fw) -> None:
             rows = []
         for i, row in enumerate(rows):
             where = f"rows[{i}]"
-            if not isinstance(row, dict):
-                errors.append(f"{where}: must be an object")
+            is_object, rid = _check_entry(row, where, ROW_KEYS, "row", ids, errors)
+            if not is_object:
                 continue
-            for key in sorted(set(row) - ROW_KEYS):
-                errors.append(f"{where}: unexpected key {key!r}")
-            rid = row.get("id")
-            if not isinstance(rid, str) or not rid:
-                errors.append(f"{where}.id: give the row an id")
-            elif rid in ids:
-                errors.append(f"{where}.id: duplicate id {rid!r}")
-            else:
-                ids.add(rid)
+            if rid is not None:
                 where = f"rows[{i}] ({rid})"
             if row.get("category") not in codes:
                 errors.append(f"{where}.category: {row.get('category')!r} is not a category code of this framework")
