@@ -1,62 +1,21 @@
 """Walks every URL pattern of the project as every role of the other partnership.
 
-Each tenant URL must be listed in TENANT_URLS with how to build its arguments from partnership
-A's objects; each URL outside a tenant must be listed in GLOBAL_URLS. A new URL with no entry
-fails ``test_every_url_pattern_has_an_entry``: add it here and say which of A's objects it shows.
+Each tenant URL must be listed in its app's ``tests/<app>/cross_tenant.py`` with how to build its
+arguments from partnership A's objects; each URL outside a tenant must be listed in GLOBAL_URLS. A
+new URL with no entry fails ``test_every_url_pattern_has_an_entry``: add it there and say which of
+A's objects it shows.
 """
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from partnership.models import Membership
 from partnership.roles import Role
 from tests.categorisation.cross_tenant import CATEGORISATION_URLS
+from tests.partnership.cross_tenant import PARTNERSHIP_URLS
+from tests.schools.cross_tenant import SCHOOLS_URLS
 
-
-def _membership_uuid(world):
-    return Membership.objects.get(user=world.a.users["head"]).uuid
-
-
-def _import_run_uuid(world):
-    from schools.models import ImportRun
-
-    run = ImportRun.objects.filter(partnership=world.a.partnership).first() or ImportRun.objects.create(
-        partnership=world.a.partnership,
-        kind="ofsted",
-        filename="a.csv",
-        content=b"URN,Rating,Inspection Date\n",
-        status=ImportRun.Status.PREVIEWED,
-    )
-    return run.uuid
-
-
-TENANT_URLS = {
-    "partnership_home": lambda w: {},
-    "people_list": lambda w: {},
-    "people_invite": lambda w: {},
-    "people_detail": lambda w: {"membership_uuid": _membership_uuid(w)},
-    "audit_list": lambda w: {},
-    "school_list": lambda w: {},
-    "school_detail": lambda w: {"urn": w.a.school.urn},
-    "cluster_list": lambda w: {},
-    "cluster_detail": lambda w: {"cluster_slug": w.a.cluster.slug},
-    "import_list": lambda w: {},
-    "import_upload": lambda w: {},
-    "import_template": lambda w: {},
-    "import_detail": lambda w: {"run_uuid": _import_run_uuid(w)},
-    "import_apply": lambda w: {"run_uuid": _import_run_uuid(w)},
-    "api_school_list": lambda w: {},
-    "api_school_detail": lambda w: {"urn": w.a.school.urn},
-    "api_cluster_list": lambda w: {},
-    "api_cluster_detail": lambda w: {"cluster_slug": w.a.cluster.slug},
-    "api_inspection_list": lambda w: {},
-    "api_result_list": lambda w: {},
-    "api_benchmark_list": lambda w: {},
-    "sharing_detail": lambda w: {"urn": w.a.school.urn},
-}
-
-# Apps with many pages keep their entries beside their own tests.
-TENANT_URLS.update(CATEGORISATION_URLS)
+# Each app keeps its entries beside its own tests.
+TENANT_URLS = {**PARTNERSHIP_URLS, **SCHOOLS_URLS, **CATEGORISATION_URLS}
 
 # URLs outside any partnership, and why each is safe to reach without one.
 GLOBAL_URLS = {

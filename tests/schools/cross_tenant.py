@@ -1,0 +1,35 @@
+"""Cross-tenant entries for the schools app's pages and API: url name -> kwargs built from partnership
+A's objects (see tests/test_cross_tenant.py). Every schools URL must be listed here."""
+
+
+def _import_run_uuid(world):
+    from schools.models import ImportRun
+
+    run = ImportRun.objects.filter(partnership=world.a.partnership).first() or ImportRun.objects.create(
+        partnership=world.a.partnership,
+        kind="ofsted",
+        filename="a.csv",
+        content=b"URN,Rating,Inspection Date\n",
+        status=ImportRun.Status.PREVIEWED,
+    )
+    return run.uuid
+
+
+SCHOOLS_URLS = {
+    "school_list": lambda w: {},
+    "school_detail": lambda w: {"urn": w.a.school.urn},
+    "cluster_list": lambda w: {},
+    "cluster_detail": lambda w: {"cluster_slug": w.a.cluster.slug},
+    "import_list": lambda w: {},
+    "import_upload": lambda w: {},
+    "import_template": lambda w: {},
+    "import_detail": lambda w: {"run_uuid": _import_run_uuid(w)},
+    "import_apply": lambda w: {"run_uuid": _import_run_uuid(w)},
+    "api_school_list": lambda w: {},
+    "api_school_detail": lambda w: {"urn": w.a.school.urn},
+    "api_cluster_list": lambda w: {},
+    "api_cluster_detail": lambda w: {"cluster_slug": w.a.cluster.slug},
+    "api_inspection_list": lambda w: {},
+    "api_result_list": lambda w: {},
+    "api_benchmark_list": lambda w: {},
+}
