@@ -1,6 +1,7 @@
 import json
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from partnership.models import Partnership
@@ -116,3 +117,24 @@ def test_the_demo_has_judgements_and_england_figures_once_however_often_it_is_lo
         assert sorted(years) == ["2016-17", "2017-18", "2018-19"], slug
         local = LocalIndicator.objects.for_partnership(partnership)
         assert local.exists() and not local.filter(teaching_quality="").exists(), slug
+
+
+def test_a_country_that_was_categorised_can_be_generated_again(capsys):
+    """`make bench` leaves runs and results behind; running it again must replace them, not fail."""
+    from categorisation.models import Result, Run
+    from categorisation.runs import run_execute
+    from categorisation.selectors import published_version
+    from categorisation.services import framework_clone
+
+    run(capsys, partnerships=2, schools=10, seed=2)
+    partnership = Partnership.objects.get(slug="england-001")
+    admin = get_user_model().objects.create_superuser("bench.admin", "bench@demo.invalid", None)
+    framework = framework_clone(actor=admin, partnership=partnership, source_slug="milton-keynes")
+    categorised = Run.objects.create(partnership=partnership, framework_version=published_version(framework),
+                                     academic_year="2018-19")
+    run_execute(run_id=categorised.pk)
+    assert Result.objects.filter(run=categorised).count() == 5
+
+    counts = run(capsys, partnerships=2, schools=10, seed=2)
+    assert counts["schools"] == 10 and School.objects.count() == 10
+    assert not Run.objects.exists() and not Result.objects.exists()
