@@ -66,6 +66,23 @@ def evaluate(cond: dict, facts: dict) -> Truth:
     return Truth(bool(COMPARISONS[op](value, target)), used)
 
 
+class Memo:
+    """One school's conditions, each answered once: a framework's evaluation and the list of criteria met
+    ask about the same criteria, on the same facts. Keyed by the condition object itself."""
+
+    def __init__(self, facts: dict):
+        self.facts = facts
+        self._answers: dict[int, tuple[dict, Truth]] = {}
+
+    def __call__(self, cond: dict) -> Truth:
+        hit = self._answers.get(id(cond))
+        if hit is not None and hit[0] is cond:
+            return hit[1]
+        truth = evaluate(cond, self.facts)
+        self._answers[id(cond)] = (cond, truth)
+        return truth
+
+
 def _combine(parts: list[Truth], *, decisive: bool) -> Truth:
     """any (decisive=True) or all (decisive=False) of parts."""
     hits = [p for p in parts if p.value is decisive]

@@ -14,6 +14,8 @@ missing, and the inputs that would let it be computed are reported.
 from __future__ import annotations
 
 import copy
+import functools
+import json
 
 from . import conditions
 from .facts import known
@@ -110,7 +112,23 @@ DEFAULTS = {
 
 
 def parameters(overrides: dict | None) -> dict:
-    """DEFAULTS with a framework's overrides laid over them, one level deep per section."""
+    """DEFAULTS with a framework's overrides laid over them, one level deep per section.
+
+    Worked out once per distinct set of overrides (a run asks for every school): the answer is shared,
+    so callers only read it."""
+    try:
+        key = json.dumps(overrides, sort_keys=True)
+    except TypeError:  # not JSON: invalid, and validation says so; merge it as given
+        return _merge(overrides)
+    return _merged(key)
+
+
+@functools.lru_cache(maxsize=64)
+def _merged(key: str) -> dict:
+    return _merge(json.loads(key))
+
+
+def _merge(overrides: dict | None) -> dict:
     merged = copy.deepcopy(DEFAULTS)
     for section, values in (overrides or {}).items():
         for key, value in values.items():

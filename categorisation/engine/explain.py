@@ -11,19 +11,24 @@ from . import conditions
 from .derived import derive, parameters
 
 
-def criteria_met(fw: dict, facts: dict) -> list[dict]:
-    """[{"category", "id", "label", "limiting", "values"}] for each criterion or row that holds."""
-    derived, _, _ = derive(facts, parameters(fw.get("parameters")))
+def criteria_met(fw: dict, facts: dict, *, truth: conditions.Memo | None = None) -> list[dict]:
+    """[{"category", "id", "label", "limiting", "values"}] for each criterion or row that holds.
+
+    ``truth``: ``evaluate``'s answers for the same school (``Result.truth``), when the caller has them, so
+    nothing is derived or evaluated twice."""
+    if truth is None:
+        derived, _, _ = derive(facts, parameters(fw.get("parameters")))
+        truth = conditions.Memo(derived)
     out = []
     for cat in fw["categories"]:
         for crit in cat.get("criteria", []):
-            truth = conditions.evaluate(crit["when"], derived)
-            if truth.value is True:
+            answer = truth(crit["when"])
+            if answer.value is True:
                 out.append({"category": cat["code"], "id": crit["id"], "label": crit["label"],
-                            "limiting": bool(crit.get("limiting")), "values": truth.used})
+                            "limiting": bool(crit.get("limiting")), "values": answer.used})
     for row in fw.get("rows") or []:
-        truth = conditions.evaluate(row["when"], derived)
-        if truth.value is True:
+        answer = truth(row["when"])
+        if answer.value is True:
             out.append({"category": row["category"], "id": row["id"], "label": row["label"], "limiting": False,
-                        "values": truth.used})
+                        "values": answer.used})
     return out

@@ -50,6 +50,9 @@ class Result:
     tib: bool
     reasons: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    # The facts the category was decided on, derived ones included, and each criterion's answer on them
+    # (for criteria_met, not the output).
+    truth: conditions.Memo | None = field(default=None, repr=False, compare=False)
 
     def as_dict(self) -> dict:
         return {"category": self.category, "tib": self.tib, "reasons": self.reasons, "missing": self.missing}
@@ -196,22 +199,23 @@ def evaluate(fw: dict, facts: dict, *, validate: bool = True) -> Result:
     facts, derivations, gaps = derive(facts, params)
     cats = fw["categories"]
     tib = {c["code"]: c.get("tib", False) for c in cats}
+    truth = conditions.Memo(facts)
 
     candidates: list[_Candidate] = []
     for cat in cats:
         for crit in cat.get("criteria", []):
             if crit.get("limiting"):
-                t = conditions.evaluate(crit["when"], facts)
+                t = truth(crit["when"])
                 candidates.append(_Candidate(cat["code"], t, f"limiting factor: {crit['label']}"))
     method = fw["method"]
     if method == "ordered":
-        candidates += _ordered(cats, facts)
+        candidates += _ordered(cats, truth)
     elif method == "decision_table":
         for row in fw["rows"]:
-            t = conditions.evaluate(row["when"], facts)
+            t = truth(row["when"])
             candidates.append(_Candidate(row["category"], t, f"row {row['id']} ({row['label']})"))
     else:
-        candidates.append(_best_fit(cats, facts))
+        candidates.append(_best_fit(cats, truth))
 
     result = _resolve(candidates)
     shown = " ".join(result.reasons)
@@ -223,17 +227,18 @@ def evaluate(fw: dict, facts: dict, *, validate: bool = True) -> Result:
             notes.append(f"{name} is missing and could not be derived: give it, or give {inputs}")
     result.reasons = result.reasons + notes
     result.tib = bool(result.category and tib.get(result.category))
+    result.truth = truth
     return result
 
 
-def _ordered(cats: list[dict], facts: dict) -> list[_Candidate]:
+def _ordered(cats: list[dict], truth: conditions.Memo) -> list[_Candidate]:
     out = []
     for cat in cats:
         crits = [c for c in cat.get("criteria", []) if not c.get("limiting")]
         if not crits:
             continue
         code = cat["code"]
-        truths = [(c, conditions.evaluate(c["when"], facts)) for c in crits]
+        truths = [(c, truth(c["when"])) for c in crits]
         decisive = cat["combine"] == "any"
         whole = conditions._combine([t for _, t in truths], decisive=decisive)
         label = f"{'any' if decisive else 'all'} of its {len(crits)} criteria"
@@ -255,13 +260,13 @@ def _ordered(cats: list[dict], facts: dict) -> list[_Candidate]:
     return out
 
 
-def _best_fit(cats: list[dict], facts: dict) -> _Candidate:
+def _best_fit(cats: list[dict], truth: conditions.Memo) -> _Candidate:
     tallies = []
     for cat in cats:
         indicators = [c for c in cat.get("criteria", []) if not c.get("limiting")]
         if not indicators:
             continue
-        truths = [(c, conditions.evaluate(c["when"], facts)) for c in indicators]
+        truths = [(c, truth(c["when"])) for c in indicators]
         met = [(c, t) for c, t in truths if t.value is True]
         unknown = [(c, t) for c, t in truths if t.value is None]
         tallies.append((cat["code"], len(met), len(met) + len(unknown), len(indicators), met, unknown))
