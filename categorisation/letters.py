@@ -1,6 +1,11 @@
 """Categorisation letters: one PDF per confirmed result, rendered with WeasyPrint from
 templates/reports/categorisation_letter.html, addressed to the headteacher and the chair of governors
 and, for an academy, the trust's chief executive (Calderdale: the final band is communicated in writing).
+
+Once written, each letter is emailed (``letters_send``, a task of its own so that a mail server that is
+down does not cost the PDFs) to the school's people who have accounts: its headteacher and governor
+members. A letter with nobody to email records why, so that an officer posts it; the trust of an
+academy has no account here, so its copy is always for the officer to send.
 """
 
 from __future__ import annotations
@@ -8,12 +13,17 @@ from __future__ import annotations
 import io
 import zipfile
 
+from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
 from partnership.audit import audit_record
+from partnership.models import Membership
+from partnership.roles import Role
 
 from .models import Letter, Result, Run
 
@@ -77,7 +87,74 @@ def letters_render(*, run_id: int) -> str:
         Run.objects.filter(pk=run_id).update(letters_status=Run.Letters.DONE)
         audit_record(actor=run.confirmed_by, partnership=run.partnership, obj=run,
                      action="categorisation.letters.render", after={"letters": written})
+        from .tasks import letters_send
+
+        transaction.on_commit(lambda: letters_send.delay(run_id))
     return "done"
+
+
+LETTER_ROLES = (Role.HEAD, Role.GOVERNOR)
+
+
+def email_addresses(partnership, school_ids) -> dict[int, list[str]]:
+    """{school id: sorted addresses} of the active headteacher and governor members of each school."""
+    found: dict[int, set[str]] = {}
+    members = (Membership.objects.for_partnership(partnership).active()
+               .filter(school_id__in=list(school_ids), role__in=LETTER_ROLES, user__is_active=True)
+               .exclude(user__email="").values_list("school_id", "user__email"))
+    for school_id, email in members:
+        found.setdefault(school_id, set()).add(email)
+    return {school_id: sorted(emails) for school_id, emails in found.items()}
+
+
+def letters_send(*, run_id: int) -> dict[str, int]:
+    """Email each written letter of a run that has not been sent. Idempotent: each letter is claimed by a
+    conditional update before it is sent, so a repeated task never sends a letter twice; a letter whose
+    sending fails is released for the next attempt."""
+    run = Run.objects.select_related("partnership", "confirmed_by").get(pk=run_id)
+    letters = list(Letter.objects.filter(result__run=run, sent_at__isnull=True, send_note="")
+                   .select_related("result__school").defer("pdf"))
+    addresses = email_addresses(run.partnership, {letter.result.school_id for letter in letters})
+    sent = unsent = 0
+    for letter in letters:
+        school = letter.result.school
+        to = addresses.get(school.pk, [])
+        if not to:
+            unsent += Letter.objects.filter(pk=letter.pk, sent_at__isnull=True, send_note="").update(
+                send_note="No headteacher or governor of the school has an account with an email address: "
+                          "download the letter and post it.")
+            continue
+        if not Letter.objects.filter(pk=letter.pk, sent_at__isnull=True).update(sent_at=timezone.now()):
+            continue  # another worker has it
+        pdf = bytes(Letter.objects.values_list("pdf", flat=True).get(pk=letter.pk))
+        message = EmailMessage(
+            subject=f"{run.partnership.name}: categorisation {run.academic_year} for {school.name}",
+            body=render_to_string("emails/categorisation_letter.txt",
+                                  {"partnership": run.partnership, "school": school, "run": run}),
+            from_email=settings.DEFAULT_FROM_EMAIL, to=to,
+        )
+        message.attach(letter.filename, pdf, "application/pdf")
+        try:
+            message.send()
+        except Exception:
+            Letter.objects.filter(pk=letter.pk).update(sent_at=None)
+            raise
+        Letter.objects.filter(pk=letter.pk).update(sent_to="\n".join(to))
+        sent += 1
+    if sent or unsent:
+        audit_record(actor=run.confirmed_by, partnership=run.partnership, obj=run,
+                     action="categorisation.letters.send", after={"emailed": sent, "to_post": unsent})
+    return {"emailed": sent, "to_post": unsent}
+
+
+def letters_sending_summary(run: Run) -> dict[str, int]:
+    """How many of a run's letters were emailed, are to be posted, or wait to be sent."""
+    letters = Letter.objects.filter(result__run=run)
+    return {
+        "emailed": letters.filter(sent_at__isnull=False).exclude(sent_to="").count(),
+        "to_post": letters.exclude(send_note="").count(),
+        "waiting": letters.filter(send_note="").filter(Q(sent_at__isnull=True) | Q(sent_to="")).count(),
+    }
 
 
 def letters_zip(letters) -> bytes:

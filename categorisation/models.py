@@ -260,6 +260,9 @@ class Letter(TenantModel):
     pdf = models.BinaryField()
     recipients = models.TextField(help_text="One addressee a line.")
     created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True, help_text="When the letter was emailed.")
+    sent_to = models.TextField(blank=True, help_text="The addresses it was emailed to, one a line.")
+    send_note = models.TextField(blank=True, help_text="Why it was not emailed, for an officer to post it.")
 
     class Meta:
         ordering = ["filename"]

@@ -1,0 +1,82 @@
+"""Confirmed letters are emailed to the school's headteacher and governors, once, with the PDF attached;
+a letter with nobody to email says so, for an officer to post it."""
+
+import pytest
+from celery.exceptions import Retry
+from django.core import mail
+
+from categorisation import runs
+from categorisation.letters import letters_send, letters_sending_summary
+from categorisation.models import Letter, Result, Run
+from partnership.models import AuditEvent, Membership
+
+from .conftest import YEAR
+
+
+@pytest.fixture
+def confirmed(officer, rag, data, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        run = runs.run_start(actor=officer, partnership=rag.partnership, framework_version=rag, academic_year=YEAR)
+    with django_capture_on_commit_callbacks(execute=True):
+        runs.results_confirm(actor=officer, run=run)
+    run.refresh_from_db()
+    return run
+
+
+def test_confirming_emails_each_letter_to_the_schools_head_and_governors(world, confirmed):
+    head, governor = world.a.users["head"], world.a.users["governor"]
+    assert len(mail.outbox) == 1, [m.to for m in mail.outbox]
+    message = mail.outbox[0]
+    assert sorted(message.to) == sorted([head.email, governor.email])
+    assert world.a.school.name in message.subject and YEAR in message.subject
+    (filename, content, mimetype), = message.attachments
+    letter = Letter.objects.get(result__run=confirmed, result__school=world.a.school)
+    assert (filename, mimetype) == (letter.filename, "application/pdf") and content == bytes(letter.pdf)
+    assert letter.sent_at is not None and sorted(letter.sent_to.splitlines()) == sorted(message.to)
+    # Nobody of another partnership, nor another role of this one, is sent a school's letter.
+    others = {u.email for role, u in world.a.users.items() if role not in ("head", "governor")}
+    assert not others & set(message.to)
+    assert not {u.email for u in world.b.users.values()} & set(message.to)
+
+
+def test_a_letter_with_nobody_to_email_is_left_for_an_officer_to_post(world, confirmed):
+    letter = Letter.objects.get(result__run=confirmed, result__school=world.a.other_school)
+    assert letter.sent_at is None and "post it" in letter.send_note
+    assert letters_sending_summary(confirmed) == {"emailed": 1, "to_post": 1, "waiting": 0}
+    audit = AuditEvent.objects.get(action="categorisation.letters.send")
+    assert audit.after == {"emailed": 1, "to_post": 1}
+
+
+def test_sending_again_sends_nothing_twice(world, confirmed):
+    assert letters_send(run_id=confirmed.pk) == {"emailed": 0, "to_post": 0}
+    assert len(mail.outbox) == 1
+
+
+def test_a_mail_server_failure_releases_the_letter_for_the_next_attempt(world, officer, rag, data, monkeypatch,
+                                                                       django_capture_on_commit_callbacks):
+    from django.core.mail import EmailMessage
+
+    def down(self, *args, **kwargs):
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr(EmailMessage, "send", down)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = runs.run_start(actor=officer, partnership=rag.partnership, framework_version=rag, academic_year=YEAR)
+    # The task retries later (in process, Celery says so by raising Retry).
+    with pytest.raises(Retry, match="mail server down"):
+        with django_capture_on_commit_callbacks(execute=True):
+            runs.results_confirm(actor=officer, run=run)
+    assert Run.objects.get(pk=run.pk).letters_status == "done"  # the PDFs are kept
+    assert letters_sending_summary(run) == {"emailed": 0, "to_post": 0, "waiting": 2}
+    monkeypatch.undo()
+    assert letters_send(run_id=run.pk) == {"emailed": 1, "to_post": 1}
+    assert len(mail.outbox) == 1 and letters_sending_summary(run) == {"emailed": 1, "to_post": 1, "waiting": 0}
+
+
+def test_an_ended_membership_gets_no_letter(world, confirmed, officer):
+    Membership.objects.filter(user=world.a.users["governor"]).update(ended_at=confirmed.confirmed_at)
+    Letter.objects.filter(result__run=confirmed).update(sent_at=None, sent_to="", send_note="")
+    mail.outbox.clear()
+    letters_send(run_id=confirmed.pk)
+    assert [m.to for m in mail.outbox] == [[world.a.users["head"].email]]
+    assert Result.objects.filter(run=confirmed).count() == 2
