@@ -2,21 +2,26 @@
 measured in the same run.
 
 - national: categorise every school of every synthetic partnership (generate_england) with results
-  stored, through the real run service; baseline: the same facts read and the same number of result
-  rows written with bulk inserts, no rules evaluated.
+  stored, through the real run service (the Celery task's code); baseline: the same facts read and the
+  same number of result rows written with bulk inserts, no rules evaluated. Measured on one process, and
+  on --workers processes sharing the partnerships' runs as Celery workers of that concurrency would
+  (PostgreSQL only: SQLite takes one writer at a time).
 - letters: seconds per categorisation letter PDF (WeasyPrint).
 - school list: the school list page's latency and query count for the largest synthetic partnership,
   on a database holding the whole country; baseline: a bare Django view returning the same rows.
 """
 
 import json
+import multiprocessing
+import os
 import platform
 import statistics
 import time
+from concurrent.futures import ProcessPoolExecutor
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.http import JsonResponse
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -59,38 +64,64 @@ def _new_run(partnership, version) -> Run:
     return Run.objects.create(partnership=partnership, framework_version=version, academic_year=YEAR)
 
 
-def bench_national(partnerships, actor) -> dict:
-    versions = {p.pk: _version(actor, p) for p in partnerships}
-    Run.objects.filter(partnership__in=partnerships).delete()
-    queries, started = [], time.perf_counter()
-    for partnership in partnerships:
-        run = _new_run(partnership, versions[partnership.pk])
-        with CaptureQueriesContext(connection) as captured:
-            run_execute(run_id=run.pk)
-        queries.append(len(captured.captured_queries))
-    rules_seconds = time.perf_counter() - started
-    stored = Result.objects.filter(run__partnership__in=partnerships).count()
+def _categorise(run_id: int) -> int:
+    """Execute one run as the Celery task would; the number of queries it made."""
+    with CaptureQueriesContext(connection) as captured:
+        run_execute(run_id=run_id)
+    return len(captured.captured_queries)
 
-    # Baseline: the same facts read and the same rows written, with no rules.
-    Run.objects.filter(partnership__in=partnerships).delete()
-    started = time.perf_counter()
-    for partnership in partnerships:
-        run = _new_run(partnership, versions[partnership.pk])
-        facts = facts_for_partnership(partnership, YEAR)
+
+def _bulk_baseline(run_id: int) -> int:
+    """The same facts read and the same number of result rows written with bulk inserts, no rules."""
+    run = Run.objects.select_related("partnership").get(pk=run_id)
+    with CaptureQueriesContext(connection) as captured:
+        facts = facts_for_partnership(run.partnership, YEAR)
         now = timezone.now()
         with transaction.atomic():
             Result.objects.bulk_create(
                 [
-                    Result(partnership_id=partnership.pk, run=run, school_id=school_id,
+                    Result(partnership_id=run.partnership_id, run=run, school_id=school_id,
                            framework_version_id=run.framework_version_id, academic_year=YEAR, facts=values,
                            reasons=[], missing=[], criteria_met=[], computed_at=now)
                     for school_id, values in facts.items()
                 ],
                 batch_size=250,
             )
-    baseline_seconds = time.perf_counter() - started
+    return len(captured.captured_queries)
+
+
+def _worker_start() -> None:
+    # A forked worker must not share the parent's database connection: it opens its own.
+    connections.close_all()
+
+
+def _timed(work, run_ids: list[int], workers: int) -> tuple[float, list[int]]:
+    """Seconds to do ``work`` for every run, on ``workers`` processes (as Celery workers with that
+    concurrency would), and each run's query count."""
+    started = time.perf_counter()
+    if workers == 1:
+        queries = [work(run_id) for run_id in run_ids]
+    else:
+        connections.close_all()
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=_worker_start) as pool:
+            queries = list(pool.map(work, run_ids, chunksize=4))
+    return time.perf_counter() - started, queries
+
+
+def bench_national(partnerships, actor, workers: int = 1) -> dict:
+    versions = {p.pk: _version(actor, p) for p in partnerships}
+
+    def fresh_runs() -> list[int]:
+        Run.objects.filter(partnership__in=partnerships).delete()
+        return [_new_run(p, versions[p.pk]).pk for p in partnerships]
+
+    rules_seconds, queries = _timed(_categorise, fresh_runs(), workers)
+    stored = Result.objects.filter(run__partnership__in=partnerships).count()
+    baseline_seconds, _ = _timed(_bulk_baseline, fresh_runs(), workers)
     return {
         "partnerships": len(partnerships),
+        "worker_processes": workers,
         "schools_categorised_and_stored": stored,
         "seconds": round(rules_seconds, 2),
         "baseline_bulk_sql_seconds": round(baseline_seconds, 2),
@@ -154,19 +185,26 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--letters", type=int, default=20)
         parser.add_argument("--repeats", type=int, default=20)
+        parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                            help="Processes the national run is shared among, as Celery workers would share "
+                                 "the partnerships' runs (default: one per core). It is also measured on one.")
 
-    def handle(self, *args, letters, repeats, **options):
+    def handle(self, *args, letters, repeats, workers, **options):
         partnerships = list(Partnership.objects.filter(slug__startswith=SYNTHETIC_PREFIX).order_by("slug"))
         if not partnerships:
             raise CommandError("No synthetic partnerships: run `python manage.py generate_england` first.")
         actor = _admin()
+        if connection.vendor == "sqlite":
+            workers = 1
         figures = {
             "database": connection.vendor,
             "machine": {"python": platform.python_version(), "processor": platform.machine(),
-                        "cores": __import__("os").cpu_count()},
-            "national_categorisation": bench_national(partnerships, actor),
+                        "cores": os.cpu_count()},
+            "national_categorisation_one_process": bench_national(partnerships, actor, 1),
             "letters": bench_letters(partnerships, actor, letters),
         }
+        if workers > 1:
+            figures["national_categorisation"] = bench_national(partnerships, actor, workers)
         largest = max(partnerships, key=lambda p: School.objects.for_partnership(p).count())
         figures["school_list_page"] = bench_school_list(largest, actor, repeats)
         self.stdout.write(json.dumps(figures, indent=2))
