@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("schools/", views.school_list, name="school_list"),
+    path("schools/export.csv", views.school_export, name="school_export"),
     path("schools/<str:urn>/", views.school_detail, name="school_detail"),
     path("clusters/", views.cluster_list, name="cluster_list"),
     path("clusters/<slug:cluster_slug>/", views.cluster_detail, name="cluster_detail"),

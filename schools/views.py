@@ -6,8 +6,9 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from partnership.permissions import role_required
 from partnership.roles import PLATFORM_ADMIN, Role
@@ -15,7 +16,7 @@ from partnership.selectors import audit_for_object
 from partnership.services import log_data_view
 from partnership.sharing import FULL, access_for, visible_school_ids
 
-from . import selectors, services
+from . import exports, judgements, selectors, services
 from .charts import Series, line_chart
 from .forms import ImportUploadForm, SchoolFilterForm
 from .importers import summary_lines
@@ -25,18 +26,20 @@ AUDIT_READERS = {Role.OFFICER, PLATFORM_ADMIN}
 PAGE_SIZE = 50
 
 
-def _categories_visible_to(request) -> dict[int, str]:
-    """School id -> current category, for the schools whose evaluative data the person may see: a
-    category filter must not reveal, through a count or a list, a category they may not see."""
+def _categories_visible_to(request, full: set[int]) -> dict[int, str]:
+    """School id -> current category, for the schools whose evaluative data the person may see (``full``,
+    the ids at full access): a category filter must not reveal, through a count or a list, a category
+    they may not see."""
     from categorisation.selectors import latest_categories  # categorisation builds on schools
 
-    visible = visible_school_ids(request.user, request.partnership, FULL)
-    return {sid: c for sid, c in latest_categories(request.partnership).items() if sid in visible}
+    return {sid: c for sid, c in latest_categories(request.partnership).items() if sid in full}
 
 
-def school_list(request, partnership_slug):
+def _browse(request, full: set[int]):
+    """The school list's form, its valid filters and the filtered, sorted schools: shared by the page and
+    its CSV export, so the file holds exactly the schools the page lists."""
     clusters = list(selectors.cluster_list(request.partnership).only("name", "slug"))
-    categories = _categories_visible_to(request)
+    categories = _categories_visible_to(request, full)
     form = SchoolFilterForm(request.GET or None, clusters=clusters, categories=sorted(set(categories.values())))
     filters = form.cleaned_data if form.is_valid() else {}
     wanted = filters.get("category", "")
@@ -50,6 +53,11 @@ def school_list(request, partnership_slug):
         school_ids={sid for sid, c in categories.items() if c == wanted} if wanted else None,
         sort=filters.get("sort") or "name",
     )
+    return form, filters, schools
+
+
+def school_list(request, partnership_slug):
+    form, filters, schools = _browse(request, visible_school_ids(request.user, request.partnership, FULL))
     page = Paginator(schools, PAGE_SIZE).get_page(request.GET.get("page"))
     kept = {k: v for k, v in filters.items() if v}
     return render(
@@ -60,8 +68,25 @@ def school_list(request, partnership_slug):
             "form": form,
             "filtered": bool(kept),
             "extra_query": (urlencode(kept) + "&") if kept else "",
+            "export_query": urlencode(kept),
         },
     )
+
+
+@require_GET
+def school_export(request, partnership_slug):
+    """The school list as CSV, with the page's filters and sort: public columns for every school, the
+    protected ones only where the person has full access, each such school logged (schools.exports)."""
+    accesses = judgements.accesses_for(request.user, request.partnership)
+    _form, _filters, schools = _browse(request, judgements.full_ids(accesses))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"schools-{request.partnership.slug}-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    exports.school_list_csv(
+        response, user=request.user, partnership=request.partnership, schools=schools, accesses=accesses
+    )
+    return response
 
 
 def _trend_charts(trends: dict) -> list:

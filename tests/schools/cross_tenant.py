@@ -17,6 +17,7 @@ def _import_run_uuid(world):
 
 SCHOOLS_URLS = {
     "school_list": lambda w: {},
+    "school_export": lambda w: {},  # A's school list as CSV
     "school_detail": lambda w: {"urn": w.a.school.urn},
     "cluster_list": lambda w: {},
     "cluster_detail": lambda w: {"cluster_slug": w.a.cluster.slug},
@@ -32,4 +33,8 @@ SCHOOLS_URLS = {
     "api_inspection_list": lambda w: {},
     "api_result_list": lambda w: {},
     "api_benchmark_list": lambda w: {},
+    "api_judgement_list": lambda w: {},  # A's LA judgements (protected)
+    "api_categorisation_list": lambda w: {},  # A's categorisation results (protected)
+    "api_school_judgements": lambda w: {"urn": w.a.school.urn},
+    "api_school_categorisations": lambda w: {"urn": w.a.school.urn},
 }

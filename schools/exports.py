@@ -1,0 +1,107 @@
+"""The school list as a CSV file, following the sharing rules (partnership.sharing).
+
+Every school the person may see at headline gets a row of public columns (GIAS details, cluster,
+latest Ofsted grade). The protected columns (the LA's latest judgements and the current category) are
+filled only for the schools the person has full access to; the ``access`` column says which level each
+row was written at and ``access_because`` why, so a blank is explained. Each school exported at full is
+logged for its data controller, in one bulk insert. The queries are the same few whatever the number
+of schools.
+"""
+
+import csv
+
+from partnership.models import Partnership
+from partnership.sharing import Access
+
+from . import judgements
+
+PUBLIC_COLUMNS = (
+    "urn",
+    "name",
+    "la_code",
+    "establishment_number",
+    "phase",
+    "school_type",
+    "type_detail",
+    "status",
+    "age_low",
+    "age_high",
+    "pupils",
+    "capacity",
+    "fsm_pct",
+    "trust_name",
+    "postcode",
+)
+# The LA's judgements, under the API's names (schools.api.JudgementSerializer).
+JUDGEMENT_COLUMNS = (
+    "self_evaluation_grade",
+    "sef_validated_grade",
+    "finance_concern",
+    "complaints",
+    "outward_facing",
+    "teaching_quality",
+    "leadership_governance",
+    "likely_next_ofsted_grade",
+    "behaviour_concern",
+    "self_evaluation_accurate",
+    "judged_securely_good",
+    "recent_s8_with_priorities",
+)
+HEADER = (
+    *PUBLIC_COLUMNS,
+    "cluster",
+    "ofsted_grade",
+    "ofsted_category",
+    "access",
+    "access_because",
+    "judgements_academic_year",
+    *JUDGEMENT_COLUMNS,
+    "category",
+    "category_status",
+    "category_academic_year",
+)
+PROTECTED_WIDTH = 1 + len(JUDGEMENT_COLUMNS) + 3
+EXPORT_WHAT = "school list CSV export: LA judgements and category"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value):
+    """A value as a spreadsheet will read it safely: blank for None, yes/no for booleans, and text that a
+    spreadsheet would take for a formula quoted (numbers are written as numbers and left alone)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _protected(indicator, category) -> list:
+    row = [indicator.academic_year if indicator else None]
+    row += [getattr(indicator, column) if indicator else None for column in JUDGEMENT_COLUMNS]
+    row += [category[key] if category else None for key in ("category", "status", "academic_year")]
+    return row
+
+
+def school_list_csv(out, *, user, partnership: Partnership, schools, accesses: dict[int, Access]) -> int:
+    """Write the schools (an iterable in the list's order, as ``selectors.school_browse`` gives them) to
+    ``out`` as CSV, given the person's accesses (``judgements.accesses_for``). Returns the rows written."""
+    rows = [school for school in schools if school.pk in accesses and accesses[school.pk].at_least_headline]
+    full = judgements.full_ids(accesses) & {school.pk for school in rows}
+    indicators = judgements.latest_judgements(partnership, full) if full else {}
+    categories = judgements.latest_categories(partnership, full) if full else {}
+    writer = csv.writer(out)
+    writer.writerow(HEADER)
+    for school in rows:
+        access = accesses[school.pk]
+        row = [getattr(school, column) for column in PUBLIC_COLUMNS]
+        row += [school.cluster_name, school.latest_grade, school.latest_category or None]
+        row += [access.level, access.sentence]
+        if school.pk in full:
+            row += _protected(indicators.get(school.pk), categories.get(school.pk))
+        else:
+            row += [None] * PROTECTED_WIDTH
+        writer.writerow([_cell(value) for value in row])
+    judgements.log_views(user, partnership, accesses, [school.pk for school in rows], EXPORT_WHAT)
+    return len(rows)
