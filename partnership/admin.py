@@ -9,6 +9,7 @@ from .models import (
     Membership,
     MemorandumStatus,
     Partnership,
+    SharingPolicy,
     StrategicPartnerGrant,
     SupportRelationship,
 )
@@ -114,4 +115,12 @@ class ConcernRegisterEntryAdmin(ReadOnlyAdmin):
 @admin.register(DataAccessLog)
 class DataAccessLogAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "user", "school", "what")
+    list_filter = ("partnership",)
+
+
+@admin.register(SharingPolicy)
+class SharingPolicyAdmin(ReadOnlyAdmin):
+    """Versions are added on the partnership's sharing policy page, which audits and recomputes."""
+
+    list_display = ("partnership", "version", "changed_at", "changed_by", *SharingPolicy.RULES)
     list_filter = ("partnership",)

@@ -4,6 +4,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from .roles import CLUSTER_ROLES, SCHOOL_ROLES, Role
 
@@ -248,6 +249,13 @@ class MemorandumStatus(TenantModel):
                 errors["data_controller"] = "Name the person who controls access to the school's data."
         elif self.signed_on and self.status == self.Status.DECLINED:
             errors["signed_on"] = "A school that declined has no signing date."
+        elif self.signed_on and self.status == self.Status.WITHDRAWN:
+            errors["signed_on"] = "A withdrawal has no signing date: the signed answer it replaces keeps it."
+        if self.status in (self.Status.DECLINED, self.Status.WITHDRAWN) and not (self.note or "").strip():
+            verb = "declined" if self.status == self.Status.DECLINED else "withdrew"
+            errors["note"] = f"Say why the school {verb}: the reason is kept with the answer."
+        if self.signed_on and self.signed_on > timezone.localdate():
+            errors["signed_on"] = "The signing date cannot be in the future."
         _same_partnership(errors, self, "school")
         if errors:
             raise ValidationError(errors)
@@ -302,6 +310,7 @@ class StrategicPartnerGrant(TenantModel):
         FULL = "full", "Full data"
         HEADLINE = "headline", "Headline only"
 
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="partner_grants")
     school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="partner_grants")
     access = models.CharField(max_length=10, choices=Access.choices, default=Access.FULL)
@@ -356,10 +365,11 @@ class ConcernRegisterEntry(TenantModel):
     class ReasonKind(models.TextChoices):
         OFSTED = "ofsted", "Ofsted judgement less than good"
         OTHER = "other", "Other concern (confidential)"
+        CATEGORISATION = "categorisation", "Confirmed categorisation (confidential)"
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="concern_entries")
-    reason_kind = models.CharField(max_length=10, choices=ReasonKind.choices)
+    reason_kind = models.CharField(max_length=20, choices=ReasonKind.choices)
     reason = models.TextField()
     added_on = models.DateField()
     added_by = models.ForeignKey(
@@ -377,7 +387,12 @@ class ConcernRegisterEntry(TenantModel):
 
     @property
     def is_confidential(self) -> bool:
-        return self.reason_kind == self.ReasonKind.OTHER and self.warning_notice_issued_on is None
+        """Any reason but an Ofsted judgement stays confidential until a formal warning notice (DOMAIN 8)."""
+        return self.reason_kind != self.ReasonKind.OFSTED and self.warning_notice_issued_on is None
+
+    @property
+    def is_open(self) -> bool:
+        return self.removed_on is None
 
     def clean(self) -> None:
         errors: dict = {}
@@ -385,6 +400,17 @@ class ConcernRegisterEntry(TenantModel):
             errors["reason"] = "Say why the school is on the register."
         if self.added_on and self.removed_on and self.removed_on < self.added_on:
             errors["removed_on"] = "The entry cannot be removed before it was added."
+        today = timezone.localdate()
+        if self.added_on and self.added_on > today:
+            errors["added_on"] = "The date the school was put on the register cannot be in the future."
+        if self.warning_notice_issued_on:
+            if self.warning_notice_issued_on > today:
+                errors["warning_notice_issued_on"] = "The notice's date cannot be in the future."
+            elif self.added_on and self.warning_notice_issued_on < self.added_on:
+                errors["warning_notice_issued_on"] = (
+                    "The notice cannot predate the entry: the school was put on the register on "
+                    f"{self.added_on:%d/%m/%Y}."
+                )
         _same_partnership(errors, self, "school")
         if errors:
             raise ValidationError(errors)
@@ -406,3 +432,85 @@ class DataAccessLog(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.username} viewed {self.what} of {self.school}"
+
+
+class SharingPolicy(TenantModel):
+    """One version of a partnership's sharing policy: the choices the sources leave open, which differ
+    between partnerships (the **(interpretation)** places of ``partnership.sharing``).
+
+    A change adds a row (who, when, why) and never edits one; the highest version applies and the older
+    ones stay readable. A partnership with no row yet has the defaults below, which are the behaviour
+    the platform had before policies were data (``SharingPolicy.defaults``, version 0).
+    """
+
+    version = models.PositiveIntegerField()
+    board_sees_signed = models.BooleanField(
+        "Board members see the data of every signed school",
+        default=True,
+        help_text="The board decides bids and evaluates impact on the shared data.",
+    )
+    cluster_lead_sees_cluster = models.BooleanField(
+        "Cluster leads see the data of their cluster's signed schools",
+        default=True,
+        help_text="To endorse the cluster's bids and own the cluster plan.",
+    )
+    cluster_officer_sees_cluster = models.BooleanField(
+        "Cluster officers see the data of their cluster's signed schools",
+        default=True,
+        help_text="A cluster officer may be an LA officer or an outside consultant: they are not treated as LA staff.",
+    )
+    cluster_includes_associates = models.BooleanField(
+        "A cluster's schools include its associate members",
+        default=True,
+        help_text="When off, cluster leads and cluster officers see only the cluster's full members.",
+    )
+    unrecorded_is_not_sharing = models.BooleanField(
+        "A school with no recorded memorandum answer is treated as not sharing",
+        default=True,
+        help_text="When off, a school is treated as sharing until it declines (an opt-out partnership).",
+    )
+    support_to_undecided = models.BooleanField(
+        "A support may be granted to a school that has not answered the memorandum",
+        default=True,
+        help_text="Its headteacher's grant is its consent. When off, only a signed school's data opens to a supporter.",
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField()
+    reason = models.TextField()
+
+    RULES = (
+        "board_sees_signed",
+        "cluster_lead_sees_cluster",
+        "cluster_officer_sees_cluster",
+        "cluster_includes_associates",
+        "unrecorded_is_not_sharing",
+        "support_to_undecided",
+    )
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name_plural = "sharing policies"
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "version"], name="one_sharing_policy_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partnership} sharing policy, {self.label}"
+
+    @classmethod
+    def defaults(cls, partnership: Partnership) -> "SharingPolicy":
+        """The policy of a partnership that never changed it: version 0, not saved."""
+        return cls(partnership=partnership, version=0, reason="The platform's defaults.")
+
+    @property
+    def label(self) -> str:
+        return f"version {self.version}" if self.version else "the defaults"
+
+    def values(self) -> dict[str, bool]:
+        return {name: getattr(self, name) for name in self.RULES}
+
+    def clean(self) -> None:
+        if not (self.reason or "").strip():
+            raise ValidationError({"reason": "Say why the policy changes: it is kept with the version."})

@@ -1,4 +1,5 @@
-"""Writes for the partnership app: people and roles (people.py) and data sharing (sharing.py)."""
+"""Writes for the partnership app: people and roles (people.py), data sharing (sharing.py) and the
+Schools Causing Concern register (register.py)."""
 
 from .people import (
     MEMBERSHIP_FIELDS,
@@ -12,14 +13,14 @@ from .people import (
     membership_invite,
     partnership_create,
 )
+from .register import register_add, register_from_categorisation, register_notice_record
 from .sharing import (
     _months_before,
     log_data_view,
     memorandum_record,
     partner_grant,
     partner_grant_end,
-    register_add,
-    register_notice_record,
+    sharing_policy_change,
     sharing_recompute,
     sharing_retention_apply,
     support_end,
@@ -45,7 +46,9 @@ __all__ = [
     "partner_grant",
     "partner_grant_end",
     "register_add",
+    "register_from_categorisation",
     "register_notice_record",
+    "sharing_policy_change",
     "sharing_recompute",
     "supports_end_expired",
     "log_data_view",

@@ -1,4 +1,5 @@
-"""Writes for data sharing: the inputs of the sharing rules, and the guardian grants derived from them."""
+"""Writes for data sharing: the inputs of the sharing rules (memorandum answers, supports, strategic partner
+grants, the sharing policy), and the guardian grants derived from them. The register is in register.py."""
 
 import calendar
 from datetime import datetime, time
@@ -14,6 +15,7 @@ from ..models import (
     Membership,
     MemorandumStatus,
     Partnership,
+    SharingPolicy,
     StrategicPartnerGrant,
     SupportRelationship,
 )
@@ -25,7 +27,7 @@ from .people import _require, actor_roles
 MEMORANDUM_FIELDS = ("school", "status", "signed_on", "governors_minute_ref", "data_controller", "note")
 SUPPORT_FIELDS = ("supporter", "supported", "purpose", "starts_on", "ends_on", "ended_at", "end_reason")
 GRANT_FIELDS = ("membership", "school", "access", "starts_on", "ends_on", "reason", "ended_at", "end_reason")
-REGISTER_FIELDS = ("school", "reason_kind", "reason", "added_on", "removed_on", "warning_notice_issued_on")
+POLICY_FIELDS = ("version", *SharingPolicy.RULES)
 RECOMPUTE_BATCH = 5000
 DELETE_CHUNK = 900  # below SQLite's 999 variables per statement
 
@@ -113,7 +115,7 @@ def memorandum_record(
 @transaction.atomic
 def support_start(*, actor, supporter, supported, purpose: str, starts_on, ends_on=None) -> SupportRelationship:
     """School supporter supports school supported; granted by supported's headteacher or an LA officer (3.3)."""
-    from ..sharing import can_manage_sharing
+    from ..sharing import can_manage_sharing, current_sharing_policy
 
     partnership = supported.partnership
     _require_sharing(actor, lambda a: can_manage_sharing(a, actor_roles(a, partnership), supported))
@@ -127,7 +129,37 @@ def support_start(*, actor, supporter, supported, purpose: str, starts_on, ends_
         granted_by=actor,
         granted_at=timezone.now(),
     )
-    support.full_clean()
+    errors: dict = {}
+    try:
+        support.full_clean()
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    today = timezone.localdate()
+    if ends_on and ends_on < today and "ends_on" not in errors:
+        errors["ends_on"] = "The end date has passed: a new support ends today or later."
+    if "supported" not in errors and "supporter" not in errors:
+        policy = current_sharing_policy(partnership)
+        answered = MemorandumStatus.objects.for_partnership(partnership).filter(
+            school=supported, superseded_at__isnull=True
+        )
+        if not policy.support_to_undecided and policy.unrecorded_is_not_sharing and not answered.exists():
+            errors["supported"] = (
+                f"{supported} has not answered the memorandum, and under the partnership's sharing policy "
+                f"({policy.label}) a support can be granted only to a school that has signed."
+            )
+        open_support = (
+            SupportRelationship.objects.for_partnership(partnership)
+            .filter(supporter=supporter, supported=supported, ended_at__isnull=True)
+            .filter(models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=today))
+            .first()
+        )
+        if open_support is not None:
+            errors["supporter"] = (
+                f"{supporter} already supports {supported} (from {open_support.starts_on:%d/%m/%Y}): "
+                "end that support before starting another."
+            )
+    if errors:
+        raise ValidationError(errors)
     support.save()
     audit_record(
         actor=actor,
@@ -147,7 +179,7 @@ def support_end(*, actor, support: SupportRelationship, reason: str) -> SupportR
     from ..sharing import can_manage_sharing
 
     if not reason.strip():
-        raise ValidationError("Say why the support ends.")
+        raise ValidationError({"reason": "Say why the support ends: it is kept in the audit trail."})
     partnership = support.partnership
     _require_sharing(actor, lambda a: can_manage_sharing(a, actor_roles(a, partnership), support.supported))
     now = timezone.now()
@@ -186,6 +218,10 @@ def partner_grant(
     _require_sharing(actor, lambda a: can_grant_partner_access(actor_roles(a, partnership)))
     now = timezone.now()
     schools = list(schools)
+    if not schools:
+        raise ValidationError({"schools": "Choose at least one school the partner may see."})
+    if ends_on and ends_on < timezone.localdate():
+        raise ValidationError({"ends_on": "The end date has passed: a new grant ends today or later."})
     replaced = list(
         StrategicPartnerGrant.objects.for_partnership(partnership)
         .select_for_update()
@@ -226,7 +262,7 @@ def partner_grant_end(*, actor, grant: StrategicPartnerGrant, reason: str) -> St
     from ..sharing import can_grant_partner_access
 
     if not reason.strip():
-        raise ValidationError("Say why the grant ends.")
+        raise ValidationError({"reason": "Say why the grant ends: it is kept in the audit trail."})
     partnership = grant.partnership
     _require_sharing(actor, lambda a: can_grant_partner_access(actor_roles(a, partnership)))
     before = snapshot(grant, GRANT_FIELDS)
@@ -250,59 +286,44 @@ def partner_grant_end(*, actor, grant: StrategicPartnerGrant, reason: str) -> St
 
 
 @transaction.atomic
-def register_add(*, actor, school, reason_kind: str, reason: str, added_on) -> ConcernRegisterEntry:
-    """Put a school on the Schools Causing Concern register.
+def sharing_policy_change(*, actor, partnership: Partnership, reason: str, **rules: bool) -> SharingPolicy:
+    """Change the partnership's sharing policy: a new version (who, when, why) that applies at once.
 
-    No guardian grant depends on the register: who sees an entry is decided per entry when it is read
-    (``sharing.register_entries_visible_to``), so nothing needs recomputing here.
+    ``rules`` are fields of ``SharingPolicy.RULES``; a rule left out keeps its current value. The old
+    versions stay as they were. A full recompute of the guardian grants is queued.
     """
-    from ..sharing import can_record_register
+    from ..sharing import can_change_sharing_policy, current_sharing_policy
 
-    partnership = school.partnership
-    _require_sharing(actor, lambda a: can_record_register(actor_roles(a, partnership)))
-    entry = ConcernRegisterEntry(
+    _require_sharing(actor, lambda a: can_change_sharing_policy(actor_roles(a, partnership)))
+    unknown = sorted(set(rules) - set(SharingPolicy.RULES))
+    if unknown:
+        raise ValidationError(f"Not rules of the sharing policy: {', '.join(unknown)}.")
+    # Serialise changes for one partnership, so two officers never make the same version number.
+    Partnership.objects.select_for_update().filter(pk=partnership.pk).values_list("pk", flat=True).first()
+    current = current_sharing_policy(partnership)
+    policy = SharingPolicy(
         partnership=partnership,
-        school=school,
-        reason_kind=reason_kind,
+        version=current.version + 1,
+        **{**current.values(), **{name: bool(value) for name, value in rules.items()}},
+        changed_by=actor,
+        changed_at=timezone.now(),
         reason=reason,
-        added_on=added_on,
-        added_by=actor,
     )
-    entry.full_clean()
-    entry.save()
+    policy.full_clean()
+    if policy.values() == current.values():
+        raise ValidationError(f"Nothing changed: the policy already says that ({current.label}).")
+    policy.save()
     audit_record(
         actor=actor,
         partnership=partnership,
-        obj=entry,
-        action="register.add",
-        after=snapshot(entry, REGISTER_FIELDS),
+        obj=policy,
+        action="sharing_policy.change",
+        before=snapshot(current, POLICY_FIELDS),
+        after=snapshot(policy, POLICY_FIELDS),
         reason=reason,
     )
-    return entry
-
-
-@transaction.atomic
-def register_notice_record(*, actor, entry: ConcernRegisterEntry, issued_on) -> ConcernRegisterEntry:
-    """A formal warning notice was issued: a confidential entry stops being confidential."""
-    from ..sharing import can_record_register
-
-    partnership = entry.partnership
-    _require_sharing(actor, lambda a: can_record_register(actor_roles(a, partnership)))
-    if entry.warning_notice_issued_on is not None:
-        raise ValidationError("A warning notice is already recorded for this entry.")
-    before = snapshot(entry, REGISTER_FIELDS)
-    entry.warning_notice_issued_on = issued_on
-    entry.full_clean()
-    entry.save(update_fields=["warning_notice_issued_on"])
-    audit_record(
-        actor=actor,
-        partnership=partnership,
-        obj=entry,
-        action="register.notice",
-        before=before,
-        after=snapshot(entry, REGISTER_FIELDS),
-    )
-    return entry
+    _queue_recompute(partnership)  # no schools or people named: the whole partnership
+    return policy
 
 
 def sharing_recompute(*, partnership: Partnership, school_ids=None, user_ids=None, today=None) -> dict:

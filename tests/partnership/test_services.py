@@ -130,9 +130,7 @@ def test_partnership_create_command_refuses_bad_input_and_creates_nothing(db):
     assert not Partnership.objects.filter(slug="nowhere").exists()
 
 
-def test_ending_a_membership_removes_the_persons_data_grants_once_committed(
-    world, django_capture_on_commit_callbacks
-):
+def test_ending_a_membership_removes_the_persons_data_grants_once_committed(world, django_capture_on_commit_callbacks):
     from partnership.services import sharing_recompute
     from schools.models import SchoolUserObjectPermission
 

@@ -70,7 +70,11 @@ def build_scene(world, django_capture_on_commit_callbacks):
         sign(a.other_school, peer_head, actor=officer)
         sign(granted, granted_head, actor=officer)
         services.memorandum_record(
-            actor=officer, school=declined, status=MemorandumStatus.Status.DECLINED, data_controller=declined_head
+            actor=officer,
+            school=declined,
+            status=MemorandumStatus.Status.DECLINED,
+            data_controller=declined_head,
+            note="The governors chose not to share.",
         )
         services.support_start(
             actor=officer,
@@ -436,7 +440,9 @@ def test_confidential_register_entries(scene):
     assert visible("anonymous") == set()
     assert visible(scene.world.b.users["officer"]) == set()
     assert not sharing.can_see_register_entry(scene.world.a.users["head"], confidential)[0]
-    services.register_notice_record(actor=officer, entry=confidential, issued_on=scene.today)
+    services.register_notice_record(
+        actor=officer, entry=confidential, issued_on=scene.today, reason="s60 warning notice, ref WN/2023/1."
+    )
     assert visible("head") == {confidential, ofsted}
     assert visible("board") == {confidential, ofsted}
 

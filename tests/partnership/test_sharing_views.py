@@ -141,7 +141,9 @@ def test_the_page_renders_with_and_without_an_answer_or_a_controller(scene, logi
     """A declined school may have no data controller; an undecided school has no answer at all."""
     school = scene.schools[target]
     if target == "declined":
-        services.memorandum_record(actor=None, school=school, status=MemorandumStatus.Status.DECLINED)
+        services.memorandum_record(
+            actor=None, school=school, status=MemorandumStatus.Status.DECLINED, note="Governors declined."
+        )
     for who in ("officer", "head", "board"):
         response = login(scene.world.a.users[who]).get(url(scene, target))
         assert response.status_code == 200, (who, target)

@@ -1,3 +1,5 @@
+"""Pages for the partnership itself: home, people and roles, the audit trail, error pages."""
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -10,10 +12,10 @@ from django.urls import reverse_lazy
 
 from schools import selectors as school_selectors
 
-from . import selectors, services
-from .forms import ChangeRoleForm, EndMembershipForm, InviteForm
-from .permissions import role_required
-from .roles import PLATFORM_ADMIN, Role, can_manage_people
+from .. import selectors, services
+from ..forms import ChangeRoleForm, EndMembershipForm, InviteForm
+from ..permissions import role_required
+from ..roles import PLATFORM_ADMIN, Role, can_manage_people
 
 OFFICERS = (Role.OFFICER,)
 
@@ -153,23 +155,3 @@ def permission_denied(request, exception=None):
 
 def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
-
-
-def sharing_detail(request, partnership_slug, urn):
-    """Who can see this school and why; to anyone else, why they can see it (or only its headline)."""
-    from . import sharing
-
-    school = school_selectors.get_school(request.partnership, urn)
-    can_manage, manage_reason = sharing.can_manage_sharing(request.user, request.roles, school)
-    context = {
-        "school": school,
-        "mine": sharing.access_for(request.user, school),
-        "can_manage": can_manage,
-        "manage_reason": manage_reason,
-        "history": sharing.memorandum_history(school),
-    }
-    if can_manage:
-        context["people"] = sharing.who_can_see(request.partnership, school)
-        context["supports"] = sharing.supports_of_school(school)
-        context["access_log"] = sharing.access_log_for_school(school)
-    return render(request, "partnership/sharing_detail.html", context)

@@ -3,11 +3,20 @@
 Two levels of access to a school, besides none:
 
 * ``headline``: the school's public facts and the partnership's headline summary: what the public
-  dashboard shows (DfE performance tables, Ofsted judgements). **(interpretation)** Because this is
-  public already, every active member of the partnership has it for every school of the partnership,
-  and anonymous visitors have it through the public dashboard.
+  dashboard shows (DfE performance tables, Ofsted judgements). Because the public dashboard is public
+  (DOMAIN data sharing 7), every active member of the partnership has it for every school of the
+  partnership, and anonymous visitors have it through the public dashboard. This is not a policy
+  choice: a member can never be shown less than the public.
 * ``full``: the school's protected data: the LA's local data, self-evaluation, categorisation,
   visit notes, evaluative information (memorandum 3.1 "data and evaluative information").
+
+The sources leave some choices open, and partnerships make them differently. Those places are marked
+**(interpretation)** below; each is a field of the partnership's **sharing policy**
+(``models.SharingPolicy``), data the LA officers edit at ``/p/<slug>/sharing/policy/``. The policy is
+versioned: a change adds a row with who, when and why, the latest version applies, and older ones stay
+readable; a partnership that never changed it has the defaults (version 0), which are the behaviour
+described here. A change queues a full recompute of the guardian grants. The ``because`` sentence of
+an interpreted rule names the policy version it came from.
 
 The rules, first match wins (the ``because`` of an access names the rule and says it in a sentence):
 
@@ -17,40 +26,53 @@ The rules, first match wins (the ``because`` of an access names the rule and say
 ``own-school``      the people *of* a school, its headteacher and governor memberships: full on their
                     own school whatever its memorandum status (3.5: a member that declines still gets
                     the LA's data set about itself).
-``memorandum``      the people of a school that signed: full on every other school that signed (3.1).
+``memorandum``      the people of a school that shares: full on every other school that shares (3.1).
 ``support``         the people of school A while A supports school B (today within starts_on..ends_on
-                    and not ended): full on B, historical and ongoing data (3.3). **(interpretation)**
-                    B need not have signed (its head's grant is its consent), but B must not have
+                    and not ended): full on B, historical and ongoing data (3.3). B must not have
                     declined or withdrawn, and A must not have declined or withdrawn either (3.5: a
-                    refusing member sees no other member's data).
+                    refusing member sees no other member's data). **(interpretation)**
+                    ``support_to_undecided`` (default on): B need not have answered the memorandum,
+                    its head's grant being its consent; when off, a support opens only a school that
+                    shares, and ``services.support_start`` refuses a support for an undecided school.
 ``partner-grant``   a strategic partner: what the partnership granted it, school by school (3.7).
-``board``           **(interpretation)** a board member: full on every signed school, because the board
-                    decides bids and evaluates impact on the shared data.
-``cluster-lead``    **(interpretation)** a cluster lead: full on the signed schools of their cluster
-                    (full or associate members), to endorse the cluster's bids.
-``cluster-officer`` **(interpretation)** a cluster officer: full on the signed schools of their
-                    cluster. A cluster officer may be an SEO or an outside consultant; the platform
-                    cannot tell which, so it is not treated as LA staff.
+``board``           **(interpretation)** ``board_sees_signed`` (default on): a board member has full on
+                    every school that shares, because the board decides bids and evaluates impact on
+                    the shared data. When off, board members have the headline only.
+``cluster-lead``    **(interpretation)** ``cluster_lead_sees_cluster`` (default on): a cluster lead has
+                    full on the schools of their cluster that share, to endorse the cluster's bids.
+``cluster-officer`` **(interpretation)** ``cluster_officer_sees_cluster`` (default on): a cluster
+                    officer has full on the schools of their cluster that share. A cluster officer may
+                    be an SEO or an outside consultant; the platform cannot tell which, so it is never
+                    treated as LA staff. For both cluster rules, **(interpretation)**
+                    ``cluster_includes_associates`` (default on): a cluster's schools are its full and
+                    its associate members; when off, its full members only.
 ``member-headline`` every other active member of the partnership: headline on every school.
 
-Whatever the rule, a school whose current memorandum status is not *signed* (declined, withdrawn or
-not yet recorded) shares its data with nobody but the LA (and platform admins) and its own people,
-except through a support its head granted while it is undecided (3.5; rule ``not-shared`` caps the
-others at headline and says why). **(interpretation)** A school with no recorded answer yet is
-treated like one that has not agreed to share.
+"A school that shares" means its current memorandum status is *signed*. Whatever the rule, a school
+that does not share (declined, withdrawn or not yet recorded) shares its data with nobody but the LA
+(and platform admins) and its own people, except through a support its head granted while it is
+undecided (3.5; rule ``not-shared`` caps the others at headline and says why).
+**(interpretation)** ``unrecorded_is_not_sharing`` (default on): a school with no recorded answer yet
+is treated like one that has not agreed to share; when off (an opt-out partnership), it counts as
+sharing until it declines, and the ``because`` says so.
 
 Nothing crosses partnerships: only memberships of the partnership count, so a person of another
 partnership has no access (level ``none``) unless they are a platform admin.
 
-The Schools Causing Concern register (Calderdale): an entry for a reason other than an Ofsted
-judgement, with no formal warning notice yet, is visible only to the LA and the people of that
-school; every other entry is visible to whoever has full access to the school. See
-``register_entries_visible_to``.
+The Schools Causing Concern register (Calderdale): an entry for any reason but an Ofsted judgement
+(another concern, or a confirmed categorisation), with no formal warning notice yet, is visible only to
+the LA and the people of that school; every other entry is visible to whoever has full access to the
+school. List and count entries only through ``register_entries_visible_to``.
+
+Who may record the inputs (``sharing/permissions.py``, re-exported here): ``can_manage_sharing`` (a
+school's memorandum answer and its supports: LA officers, its headteacher, its named data controller),
+``can_grant_partner_access``, ``can_record_register`` and ``can_change_sharing_policy`` (LA officers).
+The reads the sharing pages show, and the current policy, are in ``sharing/reads.py``.
 
 Everything is computed from a few bulk reads per call, whatever the number of schools: see
-``_Inputs.load``. The guardian rows written by ``services.sharing_recompute`` are a materialised copy
-of the ``full`` answers, for other tools; pages, the API and exports ask this module directly, so a
-change is never waiting on a task to take effect.
+``_Inputs.load`` (the policy is one of them). The guardian rows written by
+``services.sharing_recompute`` are a materialised copy of the ``full`` answers, for other tools; pages,
+the API and exports ask this module directly, so a change is never waiting on a task to take effect.
 """
 
 from __future__ import annotations
@@ -65,15 +87,33 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from .models import (
+from ..models import (
     ConcernRegisterEntry,
     Membership,
     MemorandumStatus,
     Partnership,
+    SharingPolicy,
     StrategicPartnerGrant,
     SupportRelationship,
 )
-from .roles import PLATFORM_ADMIN, SCHOOL_ROLES, Decision, Role
+from ..roles import SCHOOL_ROLES, Decision, Role
+from .permissions import (
+    can_change_sharing_policy,
+    can_grant_partner_access,
+    can_manage_sharing,
+    can_record_register,
+    can_view_sharing_overview,
+    is_data_controller,
+    schools_managed_by,
+)
+from .reads import (
+    access_log_for_school,
+    current_sharing_policy,
+    memorandum_history,
+    partner_grants_of_school,
+    sharing_policy_history,
+    supports_of_school,
+)
 
 FULL = "full"
 HEADLINE = "headline"
@@ -127,6 +167,7 @@ class _Inputs:
 
     partnership: Partnership
     today: date
+    policy: SharingPolicy = None  # type: ignore[assignment]  # set by load()
     schools: dict[int, tuple[str, str]] = field(default_factory=dict)  # id -> (urn, name)
     status: dict[int, str] = field(default_factory=dict)  # school id -> current memorandum status
     memberships: list[tuple[int, str, int | None, int | None, int]] = field(default_factory=list)
@@ -141,6 +182,8 @@ class _Inputs:
         from schools.models import ClusterMembership, School
 
         inputs = cls(partnership=partnership, today=today or timezone.localdate())
+        inputs.policy = current_sharing_policy(partnership)
+        policy = inputs.policy
         inputs.schools = {
             pk: (urn, name)
             for pk, urn, name in School.objects.for_partnership(partnership).values_list("pk", "urn", "name")
@@ -163,10 +206,14 @@ class _Inputs:
             inputs.superusers = dict(
                 User.objects.filter(is_superuser=True, is_active=True).values_list("pk", "username")
             )
-        if any(role in (Role.CLUSTER_LEAD, Role.CLUSTER_OFFICER) for _, role, _, _, _ in inputs.memberships):
-            for cluster_id, school_id in ClusterMembership.objects.for_partnership(partnership).values_list(
-                "cluster_id", "school_id"
-            ):
+        cluster_roles = {Role.CLUSTER_LEAD} if policy.cluster_lead_sees_cluster else set()
+        if policy.cluster_officer_sees_cluster:
+            cluster_roles.add(Role.CLUSTER_OFFICER)
+        if any(role in cluster_roles for _, role, _, _, _ in inputs.memberships):
+            cluster_members = ClusterMembership.objects.for_partnership(partnership)
+            if not policy.cluster_includes_associates:
+                cluster_members = cluster_members.filter(kind=ClusterMembership.Kind.FULL)
+            for cluster_id, school_id in cluster_members.values_list("cluster_id", "school_id"):
                 inputs.cluster_schools[cluster_id].add(school_id)
         for supporter_id, supported_id, purpose, ends_on in active_supports(partnership, inputs.today).values_list(
             "supporter_id", "supported_id", "purpose", "ends_on"
@@ -180,7 +227,23 @@ class _Inputs:
         return inputs
 
     def shares(self, school_id: int) -> bool:
-        return self.status.get(school_id) == MemorandumStatus.Status.SIGNED
+        status = self.status.get(school_id)
+        if status is None:
+            return not self.policy.unrecorded_is_not_sharing
+        return status == MemorandumStatus.Status.SIGNED
+
+    def undecided(self, school_id: int) -> bool:
+        return school_id not in self.status
+
+    @property
+    def policy_words(self) -> str:
+        return f"the partnership's sharing policy, {self.policy.label}"
+
+    def sharing_words(self, school_id: int) -> str:
+        """Why a school that shares counts as sharing: it signed, or the policy presumes it (opt-out)."""
+        if self.status.get(school_id) == MemorandumStatus.Status.SIGNED:
+            return "signed the memorandum"
+        return f"has no memorandum answer recorded, which {self.policy_words} counts as sharing"
 
     def refused(self, school_id: int) -> bool:
         return self.status.get(school_id) in (MemorandumStatus.Status.DECLINED, MemorandumStatus.Status.WITHDRAWN)
@@ -247,7 +310,7 @@ def _user_access(inputs: _Inputs, memberships: list, school_ids, *, full_only: b
             if inputs.shares(own_id):
                 for sid in school_ids:
                     if sid != own_id and inputs.shares(sid):
-                        offer(sid, Access(FULL, "memorandum", f"{own} and {name[sid][1]} both signed the memorandum."))
+                        offer(sid, Access(FULL, "memorandum", _memorandum_sentence(inputs, own_id, sid)))
             for supported_id, purpose, ends_on in inputs.supports.get(own_id, ()):
                 until = f" until {ends_on:%d %b %Y}" if ends_on else ""
                 access = Access(FULL, "support", f"{own} supports {name[supported_id][1]}{until}: {purpose}")
@@ -255,6 +318,8 @@ def _user_access(inputs: _Inputs, memberships: list, school_ids, *, full_only: b
                     capped.setdefault(supported_id, _refused(access, own, inputs.status_words(own_id)))
                 elif inputs.refused(supported_id):
                     capped.setdefault(supported_id, _not_shared(access, inputs, supported_id))
+                elif not inputs.shares(supported_id) and not inputs.policy.support_to_undecided:
+                    capped.setdefault(supported_id, _undecided_support(access, inputs, supported_id))
                 else:
                     offer(supported_id, access)
         elif role == Role.PARTNER:
@@ -266,16 +331,29 @@ def _user_access(inputs: _Inputs, memberships: list, school_ids, *, full_only: b
                     capped.setdefault(sid, _not_shared(access, inputs, sid))
                 else:
                     offer(sid, access)
-        elif role == Role.BOARD:
+        elif role == Role.BOARD and inputs.policy.board_sees_signed:
+            board = Access(
+                FULL,
+                "board",
+                f"Board members see the data of schools that share it, to decide bids ({inputs.policy_words}).",
+            )
             for sid in school_ids:
                 if inputs.shares(sid):
-                    offer(sid, Access(FULL, "board", "Board members see signed schools' data to decide bids."))
+                    offer(sid, board)
         elif role in (Role.CLUSTER_LEAD, Role.CLUSTER_OFFICER):
-            label = Role(role).label
+            # Only the roles the policy lets see their cluster have cluster_schools loaded (see _Inputs.load).
+            lead = role == Role.CLUSTER_LEAD
+            if not (inputs.policy.cluster_lead_sees_cluster if lead else inputs.policy.cluster_officer_sees_cluster):
+                continue
+            members = "schools" if inputs.policy.cluster_includes_associates else "full member schools"
+            cluster = Access(
+                FULL,
+                "cluster-lead" if lead else "cluster-officer",
+                f"{Role(role).label}s see the data of their cluster's {members} that share it ({inputs.policy_words}).",
+            )
             for sid in inputs.cluster_schools.get(cluster_id, ()):
                 if inputs.shares(sid):
-                    rule = "cluster-lead" if role == Role.CLUSTER_LEAD else "cluster-officer"
-                    offer(sid, Access(FULL, rule, f"{label}s see the signed schools of their cluster."))
+                    offer(sid, cluster)
     for sid, access in capped.items():
         if sid in wanted and (sid not in result or not result[sid].is_full):
             result[sid] = access
@@ -301,6 +379,23 @@ def _not_shared(wanted: Access | None, inputs: _Inputs, school_id: int) -> Acces
         "not-shared",
         f"{school}'s memorandum status is {words}: only the LA and its own people see its data; "
         f"you see its headline{also}.",
+    )
+
+
+def _memorandum_sentence(inputs: _Inputs, own_id: int, other_id: int) -> str:
+    own, other = inputs.schools[own_id][1], inputs.schools[other_id][1]
+    if inputs.status.get(own_id) == inputs.status.get(other_id) == MemorandumStatus.Status.SIGNED:
+        return f"{own} and {other} both signed the memorandum."
+    return f"{own} {inputs.sharing_words(own_id)}; {other} {inputs.sharing_words(other_id)}."
+
+
+def _undecided_support(wanted: Access, inputs: _Inputs, school_id: int) -> Access:
+    school = inputs.schools[school_id][1]
+    return Access(
+        HEADLINE,
+        "not-shared",
+        f"{school} has no memorandum answer recorded, and under {inputs.policy_words} a support opens only a "
+        f"signed school's data; you see its headline ({wanted.rule} would otherwise apply).",
     )
 
 
@@ -404,7 +499,8 @@ def register_entries_visible_to(user, partnership: Partnership) -> QuerySet[Conc
         return entries
     own = {m.school_id for m in memberships if m.role in SCHOOL_ROLES and m.school_id}
     full = visible_school_ids(user, partnership, FULL)
-    confidential = Q(reason_kind=ConcernRegisterEntry.ReasonKind.OTHER, warning_notice_issued_on__isnull=True)
+    # Any reason but an Ofsted judgement (another concern, a confirmed categorisation) until a notice is issued.
+    confidential = ~Q(reason_kind=ConcernRegisterEntry.ReasonKind.OFSTED) & Q(warning_notice_issued_on__isnull=True)
     return entries.filter(Q(school_id__in=own) | (~confidential & Q(school_id__in=full)))
 
 
@@ -416,69 +512,37 @@ def can_see_register_entry(user, entry: ConcernRegisterEntry) -> Decision:
     return False, "You do not have access to this school's data."
 
 
-# ---- who may manage sharing, and read the sharing page -----------------------------------------------
-
-
-def _school_people(user, partnership: Partnership, school) -> set[str]:
-    return {
-        m.role
-        for m in Membership.objects.for_partnership(partnership).active().filter(user=user, school=school)
-        if m.role in SCHOOL_ROLES
-    }
-
-
-def is_data_controller(user, school) -> bool:
-    return (
-        user.is_authenticated
-        and MemorandumStatus.objects.for_partnership(school.partnership)
-        .filter(school=school, superseded_at__isnull=True, data_controller=user)
-        .exists()
-    )
-
-
-def can_manage_sharing(user, roles, school) -> Decision:
-    """Record a memorandum answer, start or end a support for the school, or see who sees it and the log."""
-    if {PLATFORM_ADMIN, Role.OFFICER} & set(roles):
-        return True, "LA officers manage data sharing for their partnership."
-    if Role.HEAD in _school_people(user, school.partnership, school):
-        return True, "The headteacher controls who sees the school's data (memorandum 3.3)."
-    if is_data_controller(user, school):
-        return True, "You are the named person who controls access to this school's data (memorandum 3.2)."
-    return False, "Only an LA officer, the school's headteacher or its named data controller manage its sharing."
-
-
-def can_grant_partner_access(roles) -> Decision:
-    if {PLATFORM_ADMIN, Role.OFFICER} & set(roles):
-        return True, "LA officers record what the partnership shares with strategic partners."
-    return False, "Only an LA officer records what strategic partners may see."
-
-
-def can_record_register(roles) -> Decision:
-    if {PLATFORM_ADMIN, Role.OFFICER} & set(roles):
-        return True, "LA officers keep the Schools Causing Concern register."
-    return False, "Only an LA officer keeps the Schools Causing Concern register."
-
-
-# ---- reads for the sharing page -------------------------------------------------------------------------
-
-
-def memorandum_history(school) -> list[MemorandumStatus]:
-    return list(
-        MemorandumStatus.objects.for_partnership(school.partnership)
-        .filter(school=school)
-        .select_related("data_controller", "recorded_by")
-    )
-
-
-def supports_of_school(school) -> list[SupportRelationship]:
-    return list(
-        SupportRelationship.objects.for_partnership(school.partnership)
-        .filter(Q(supporter=school) | Q(supported=school))
-        .select_related("supporter", "supported", "granted_by")
-    )
-
-
-def access_log_for_school(school, *, limit: int = 200):
-    from .models import DataAccessLog
-
-    return list(DataAccessLog.objects.for_partnership(school.partnership).filter(school=school)[:limit])
+__all__ = [
+    "ADMIN",
+    "DATA_PERMISSION",
+    "FULL",
+    "HEADLINE",
+    "HEADLINE_PERMISSION",
+    "NONE",
+    "NO_ACCESS",
+    "PUBLIC",
+    "RANK",
+    "Access",
+    "access_for",
+    "access_log_for_school",
+    "active_partner_grants",
+    "active_supports",
+    "can_change_sharing_policy",
+    "can_grant_partner_access",
+    "can_manage_sharing",
+    "can_record_register",
+    "can_see_register_entry",
+    "can_view_sharing_overview",
+    "current_sharing_policy",
+    "explain_access",
+    "is_data_controller",
+    "memorandum_history",
+    "partner_grants_of_school",
+    "register_entries_visible_to",
+    "schools_managed_by",
+    "sharing_permission",
+    "sharing_policy_history",
+    "supports_of_school",
+    "visible_school_ids",
+    "who_can_see",
+]
