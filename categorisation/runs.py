@@ -20,7 +20,7 @@ from django.utils import timezone
 from partnership.audit import audit_record, audit_record_many, snapshot
 from partnership.models import Partnership, validate_academic_year
 from partnership.roles import PLATFORM_ADMIN, Decision, Role
-from partnership.services import actor_roles
+from partnership.services import actor_roles, register_from_categorisation
 
 from .engine import FactsError, FrameworkError, evaluate
 from .engine.explain import criteria_met
@@ -335,10 +335,29 @@ def results_confirm(*, actor, run: Run) -> int:
     run.save(update_fields=["confirmed_at", "confirmed_by", "letters_status"])
     audit_record(actor=actor, partnership=run.partnership, obj=run, action="categorisation.run.confirm",
                  after={"confirmed": len(results)})
+    _register_concerns(actor, run, results)
     from .tasks import letters_render
 
     transaction.on_commit(lambda: letters_render.delay(run.pk))
     return len(results)
+
+
+def _register_concerns(actor, run: Run, results: list[Result]) -> None:
+    """Schools confirmed in a category marked ``register`` go on the Schools Causing Concern register
+    (confidential to the LA and the school until a formal warning notice), which also refreshes who may
+    see them. A school already on the register is left as it is."""
+    version = run.framework_version
+    for category in version.definition["categories"]:
+        if not category.get("register"):
+            continue
+        school_ids = [r.school_id for r in results if r.final_category == category["code"]]
+        if school_ids:
+            label = category.get("label") or category["code"]
+            register_from_categorisation(
+                actor=actor, partnership=run.partnership, school_ids=school_ids, added_on=timezone.localdate(),
+                reason=f"Confirmed as {category['code']} ({label}) in the {run.academic_year} categorisation "
+                       f"with {version}.",
+            )
 
 
 # ---- what-if --------------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from .facts import FACTS, validate_facts
 
 METHODS = ("ordered", "best_fit", "decision_table")
 TOP_KEYS = {"schema", "slug", "name", "description", "source", "notes", "method", "parameters", "categories", "rows"}
-CATEGORY_KEYS = {"code", "label", "tib", "combine", "criteria", "description"}
+CATEGORY_KEYS = {"code", "label", "tib", "register", "combine", "criteria", "description"}
 CRITERION_KEYS = {"id", "label", "when", "limiting", "note"}
 ROW_KEYS = {"id", "label", "category", "when", "note"}
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -122,8 +122,9 @@ def validate_framework(fw) -> None:
         else:
             codes.append(code)
             where = f"categories[{i}] ({code})"
-        if "tib" in cat and not isinstance(cat["tib"], bool):
-            errors.append(f"{where}.tib: must be true or false")
+        for flag in ("tib", "register"):
+            if flag in cat and not isinstance(cat[flag], bool):
+                errors.append(f"{where}.{flag}: must be true or false")
         if method == "ordered" and cat.get("combine") not in ("all", "any"):
             errors.append(f"{where}.combine: {cat.get('combine')!r} is not 'all' or 'any' (needed by method ordered)")
         if method != "ordered" and "combine" in cat:
