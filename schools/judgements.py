@@ -23,9 +23,7 @@ def accesses_for(user, partnership: Partnership) -> dict[int, Access]:
     The same answers as ``sharing.access_for`` school by school and ``sharing.visible_school_ids`` as a
     set (tests/schools/test_protected_data.py checks both), computed once for a whole list.
     """
-    # partnership.sharing has no public per-school map for one person yet; this is the helper that its
-    # access_for and visible_school_ids both answer from. A public one there should replace this call.
-    return sharing._for_one_user(user, partnership, None)
+    return sharing.accesses_for(user, partnership)
 
 
 def full_ids(accesses: dict[int, Access]) -> set[int]:

@@ -464,6 +464,13 @@ def _for_one_user(user, partnership: Partnership, school_ids, today: date | None
     return _user_access(inputs, inputs.memberships, targets, full_only=False)
 
 
+def accesses_for(user, partnership: Partnership, *, today: date | None = None) -> dict[int, Access]:
+    """The person's access to every school of the partnership that they may see at all, with the rule,
+    in the same few queries as one school: for lists and exports that treat each school by its level.
+    A school missing from the answer is one they may not see (``NO_ACCESS``)."""
+    return _for_one_user(user, partnership, None, today=today)
+
+
 def access_for(user, school, *, today: date | None = None) -> Access:
     """The access of one person to one school, with the reason: what every page and export asks."""
     if not user.is_authenticated:
@@ -513,6 +520,7 @@ def can_see_register_entry(user, entry: ConcernRegisterEntry) -> Decision:
 
 
 __all__ = [
+    "accesses_for",
     "ADMIN",
     "DATA_PERMISSION",
     "FULL",
