@@ -23,13 +23,55 @@ def framework_versions(framework: Framework) -> models.QuerySet[FrameworkVersion
 
 def published_version(framework: Framework) -> FrameworkVersion | None:
     """The current version: the highest-numbered published one."""
-    return (
-        framework_versions(framework).filter(status=FrameworkVersion.Status.PUBLISHED).order_by("-number").first()
-    )
+    return framework_versions(framework).filter(status=FrameworkVersion.Status.PUBLISHED).order_by("-number").first()
 
 
 def draft_version(framework: Framework) -> FrameworkVersion | None:
     return framework_versions(framework).filter(status=FrameworkVersion.Status.DRAFT).first()
+
+
+def editable_version(framework: Framework) -> FrameworkVersion | None:
+    """The version the editor starts from: the draft, else the current published version."""
+    return draft_version(framework) or published_version(framework)
+
+
+def definition_changes(before: dict | None, after: dict, *, limit: int = 60) -> list[tuple[str, str, str]]:
+    """What a draft changes against the published definition, one (where, before, after) per changed value,
+    with categories and criteria named by code and id rather than position. Pure; for the what-if page."""
+
+    def flatten(node, path: str, out: dict) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                flatten(value, f"{path}.{key}" if path else key, out)
+        elif isinstance(node, list) and node and all(isinstance(v, dict) and ("code" in v or "id" in v) for v in node):
+            for i, value in enumerate(node):
+                name = value.get("code", value.get("id"))
+                flatten({**value, "position": i + 1}, f"{path}[{name}]", out)
+        else:
+            out[path] = node
+
+    old, new = {}, {}
+    flatten(before or {}, "", old)
+    flatten(after, "", new)
+    changes = []
+    for key in sorted(set(old) | set(new), key=lambda k: (k.split(".")[0] != "name", k)):
+        if key in ("slug", "notes") or key.startswith("notes"):
+            continue
+        a, b = old.get(key, _ABSENT), new.get(key, _ABSENT)
+        if a != b:
+            changes.append((key, _shown(a), _shown(b)))
+    return changes[:limit]
+
+
+_ABSENT = object()
+
+
+def _shown(value) -> str:
+    import json
+
+    if value is _ABSENT:
+        return "(none)"
+    return json.dumps(value, ensure_ascii=False)
 
 
 def framework_export(framework: Framework, *, number: int | None = None) -> dict:
@@ -52,7 +94,8 @@ def run_list(partnership: Partnership) -> models.QuerySet:
     from .models import Run
 
     return Run.objects.for_partnership(partnership).select_related(
-        "framework_version__framework", "started_by", "confirmed_by")
+        "framework_version__framework", "started_by", "confirmed_by"
+    )
 
 
 def get_run(partnership: Partnership, run_uuid):
@@ -60,21 +103,30 @@ def get_run(partnership: Partnership, run_uuid):
 
 
 def published_versions(partnership: Partnership) -> models.QuerySet[FrameworkVersion]:
-    return (FrameworkVersion.objects.for_partnership(partnership)
-            .filter(status=FrameworkVersion.Status.PUBLISHED).select_related("framework")
-            .order_by("framework__name", "-number"))
+    return (
+        FrameworkVersion.objects.for_partnership(partnership)
+        .filter(status=FrameworkVersion.Status.PUBLISHED)
+        .select_related("framework")
+        .order_by("framework__name", "-number")
+    )
 
 
-def run_results(run, *, category: str = "", status: str = "", query: str = "") -> models.QuerySet:
-    """The results of a run, with the filters of the results table."""
+def run_results(
+    run, *, category: str = "", status: str = "", query: str = "", school_ids: set[int] | None = None
+) -> models.QuerySet:
+    """The results of a run, with the filters of the results table; only of ``school_ids`` when given
+    (the schools the viewer has full access to: a hidden school is never listed or counted)."""
     from .models import Result
 
     results = Result.objects.for_partnership(run.partnership).filter(run=run).select_related("school")
+    if school_ids is not None:
+        results = results.filter(school_id__in=school_ids)
     if category == "none":
         results = results.filter(computed_category__isnull=True, final_category="")
     elif category:
-        results = results.filter(models.Q(final_category=category)
-                                 | models.Q(final_category="", computed_category=category))
+        results = results.filter(
+            models.Q(final_category=category) | models.Q(final_category="", computed_category=category)
+        )
     if status:
         results = results.filter(status=status)
     if query:
@@ -82,23 +134,78 @@ def run_results(run, *, category: str = "", status: str = "", query: str = "") -
     return results.order_by("school__name")
 
 
-def run_counts(run) -> dict:
+def run_counts(run, *, school_ids: set[int] | None = None, hidden: set[int] = frozenset()) -> dict:
+    """Results per status and per category (final, else computed, else "none"). Only of ``school_ids``
+    when given; the schools in ``hidden`` (whose category the viewer may not see yet) count under
+    "hidden" instead of a category."""
     from .models import Result
 
     counts = {"status": {}, "category": {}}
-    for status, category, final in Result.objects.filter(run=run).values_list(
-            "status", "computed_category", "final_category"):
+    rows = Result.objects.filter(run=run)
+    if school_ids is not None:
+        rows = rows.filter(school_id__in=school_ids)
+    for school_id, status, category, final in rows.values_list(
+        "school_id", "status", "computed_category", "final_category"
+    ):
         counts["status"][status] = counts["status"].get(status, 0) + 1
-        key = final or category or "none"
+        key = "hidden" if school_id in hidden else final or category or "none"
         counts["category"][key] = counts["category"].get(key, 0) + 1
     return counts
+
+
+def run_progress(run, *, school_ids: set[int] | None = None) -> dict:
+    """How far a run has got. For a viewer limited to ``school_ids``, done and total count only those
+    schools, so the figures say nothing about a school they cannot see."""
+    from .models import Result, Run
+
+    if school_ids is None:
+        total, done = run.total, run.done_count
+    else:
+        from schools.models import School
+
+        total = School.objects.for_partnership(run.partnership).filter(pk__in=school_ids).count()
+        done = (
+            total
+            if run.status == Run.Status.DONE
+            else Result.objects.filter(run=run, attempt=run.attempt, school_id__in=school_ids).count()
+        )
+    if run.status == Run.Status.DONE:
+        percent = 100
+    else:
+        percent = int(100 * done / total) if total else 0
+    return {"done": done, "total": total, "percent": percent}
+
+
+def self_assessed_categories(run, *, school_ids: set[int] | None = None) -> dict[int, str]:
+    """school id -> the category the school self-assessed under the run's framework for its year."""
+    from .models import SelfAssessment
+
+    rows = SelfAssessment.objects.for_partnership(run.partnership).filter(
+        framework_id=run.framework_version.framework_id, academic_year=run.academic_year
+    )
+    if school_ids is not None:
+        rows = rows.filter(school_id__in=school_ids)
+    return dict(rows.values_list("school_id", "category"))
+
+
+def unrevealed_school_ids(run, *, school_ids: set[int] | None = None) -> set[int]:
+    """The schools whose LA category is not shown yet to anyone but officers: the school self-assesses
+    first, so the category shows once it has, or once moderation agreed it (as on the result page)."""
+    from .models import Result
+
+    assessed = set(self_assessed_categories(run, school_ids=school_ids))
+    rows = Result.objects.filter(run=run).exclude(status__in=[Result.Status.AGREED, Result.Status.CONFIRMED])
+    if school_ids is not None:
+        rows = rows.filter(school_id__in=school_ids)
+    return set(rows.values_list("school_id", flat=True)) - assessed
 
 
 def get_result(run, urn: str):
     from .models import Result
 
     return get_object_or_404(
-        Result.objects.for_partnership(run.partnership).filter(run=run)
+        Result.objects.for_partnership(run.partnership)
+        .filter(run=run)
         .select_related("school", "framework_version__framework", "run", "confirmed_by"),
         school__urn=urn,
     )
@@ -107,16 +214,24 @@ def get_result(run, urn: str):
 def self_assessment_for(result):
     from .models import SelfAssessment
 
-    return SelfAssessment.objects.for_partnership(result.partnership).filter(
-        framework=result.framework_version.framework, school=result.school, academic_year=result.academic_year,
-    ).select_related("submitted_by").first()
+    return (
+        SelfAssessment.objects.for_partnership(result.partnership)
+        .filter(
+            framework=result.framework_version.framework,
+            school=result.school,
+            academic_year=result.academic_year,
+        )
+        .select_related("submitted_by")
+        .first()
+    )
 
 
 def moderation_notes(result):
     from .models import ModerationNote
 
-    return list(ModerationNote.objects.for_partnership(result.partnership).filter(result=result)
-                .select_related("created_by"))
+    return list(
+        ModerationNote.objects.for_partnership(result.partnership).filter(result=result).select_related("created_by")
+    )
 
 
 def school_history(partnership: Partnership, school) -> list[dict]:
@@ -126,8 +241,12 @@ def school_history(partnership: Partnership, school) -> list[dict]:
     precedence, which is not always severity (Milton Keynes lists its best category first)."""
     from .models import Result
 
-    results = (Result.objects.for_partnership(partnership).filter(school=school)
-               .select_related("framework_version__framework", "run").order_by("academic_year", "-run__created_at"))
+    results = (
+        Result.objects.for_partnership(partnership)
+        .filter(school=school)
+        .select_related("framework_version__framework", "run")
+        .order_by("academic_year", "-run__created_at")
+    )
     by_year: dict[str, Result] = {}
     for r in results:
         kept = by_year.get(r.academic_year)
@@ -144,8 +263,9 @@ def school_history(partnership: Partnership, school) -> list[dict]:
             movement = "same"
         else:
             movement = "changed"
-        history.append({"year": year, "result": r, "movement": movement,
-                        "from": previous.category if previous else None})
+        history.append(
+            {"year": year, "result": r, "movement": movement, "from": previous.category if previous else None}
+        )
         previous = r
     return history
 
@@ -156,19 +276,54 @@ def letters_of_run(run) -> models.QuerySet:
     return Letter.objects.for_partnership(run.partnership).filter(result__run=run).order_by("filename")
 
 
-def latest_categories(partnership: Partnership) -> dict[int, str]:
-    """Each school's current category: from the newest finished run that has a result for it, the
-    agreed final category if moderated, else the computed one. Schools with none are left out. One query."""
+def sees_unrevealed(roles) -> bool:
+    """LA officers (and platform admins) see a computed category before the school has self-assessed;
+    nobody else does (the school self-assesses first, without the LA's answer in front of it). ``roles``:
+    the person's roles in the partnership (``request.roles``)."""
+    from partnership.roles import PLATFORM_ADMIN, Role
+
+    return bool({Role.OFFICER, PLATFORM_ADMIN} & set(roles))
+
+
+def revealed(results: models.QuerySet, *, to_officer: bool) -> models.QuerySet:
+    """The results whose category may be shown: every one to an officer; to anyone else those agreed or
+    confirmed, or whose school has self-assessed under the same framework and year (as the run pages and
+    the result page show them: ``unrevealed_school_ids``)."""
+    from .models import Result, SelfAssessment
+
+    if to_officer:
+        return results
+    assessed = SelfAssessment.objects.filter(
+        framework_id=models.OuterRef("framework_version__framework_id"),
+        school_id=models.OuterRef("school_id"),
+        academic_year=models.OuterRef("academic_year"),
+    )
+    return results.filter(
+        models.Q(status__in=[Result.Status.AGREED, Result.Status.CONFIRMED]) | models.Exists(assessed)
+    )
+
+
+def latest_results(partnership: Partnership, *, to_officer: bool, school_ids=None) -> dict[int, dict]:
+    """Each school's current category with its status and year: from the newest finished run that has a
+    shown result for it (``revealed``), the agreed final category if moderated, else the computed one.
+    Schools with none are left out; only those of ``school_ids`` when given. One query."""
     from .models import Result, Run
 
     rows = (
-        Result.objects.for_partnership(partnership)
-        .filter(run__status=Run.Status.DONE)
+        revealed(Result.objects.for_partnership(partnership).filter(run__status=Run.Status.DONE), to_officer=to_officer)
         .order_by("school_id", "-run__created_at", "-run_id")
-        .values_list("school_id", "final_category", "computed_category")
+        .values_list("school_id", "final_category", "computed_category", "status", "academic_year")
     )
-    categories: dict[int, str] = {}
-    for school_id, final, computed in rows:
-        if school_id not in categories and (final or computed):
-            categories[school_id] = final or computed
-    return categories
+    latest: dict[int, dict] = {}
+    for school_id, final, computed, status, year in rows:
+        if school_id in latest or not (final or computed):
+            continue
+        if school_ids is not None and school_id not in school_ids:
+            continue
+        latest[school_id] = {"category": final or computed, "status": status, "academic_year": year}
+    return latest
+
+
+def latest_categories(partnership: Partnership, *, to_officer: bool = True) -> dict[int, str]:
+    """Each school's current category (see ``latest_results``). One query."""
+    return {sid: row["category"] for sid, row in latest_results(partnership, to_officer=to_officer).items()}

@@ -21,8 +21,9 @@ def url(name, world, **kwargs):
 def run(world, login, officer, rag, data, django_capture_on_commit_callbacks):
     client = login(officer)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url("categorisation_run_list", world),
-                               {"framework_version": rag.pk, "academic_year": YEAR})
+        response = client.post(
+            url("categorisation_run_list", world), {"framework_version": rag.pk, "academic_year": YEAR}
+        )
     run = Run.objects.get()
     assert response.status_code == 302 and response.url == url("categorisation_run_detail", world, run_uuid=run.uuid)
     return run
@@ -44,25 +45,51 @@ def test_officer_runs_and_reads_why_a_school_is_amber(world, client, run):
 
 
 def test_a_running_run_shows_its_progress_and_refreshes(world, login, officer, rag):
-    run = Run.objects.create(partnership=world.a.partnership, framework_version=rag, academic_year=YEAR,
-                             status=Run.Status.RUNNING, total=200, done_count=50)
+    run = Run.objects.create(
+        partnership=world.a.partnership,
+        framework_version=rag,
+        academic_year=YEAR,
+        status=Run.Status.RUNNING,
+        total=200,
+        done_count=50,
+    )
     html = login(officer).get(url("categorisation_run_detail", world, run_uuid=run.uuid)).content.decode()
-    assert 'http-equiv="refresh"' in html and 'value="25"' in html and "50 of 200 categorised" in html
+    assert 'value="25"' in html and "50 of 200 categorised" in html
+    # Without JavaScript the page refreshes itself; with it, a script polls the progress JSON instead.
+    assert '<noscript><meta http-equiv="refresh" content="3"></noscript>' in html
+    progress = url("categorisation_run_progress", world, run_uuid=run.uuid)
+    assert f'data-run-progress="{progress}"' in html and "js/run-progress.js" in html
+    assert 'role="status" aria-live="polite">50 of 200 schools categorised (25%).</p>' in html
+    data = login(officer).get(progress)
+    assert data["Cache-Control"] == "no-store"
+    assert data.json() == {
+        "status": "running",
+        "status_label": "Categorising",
+        "done": 50,
+        "total": 200,
+        "percent": 25,
+        "letters_status": "",
+        "working": True,
+        "message": "50 of 200 schools categorised (25%).",
+    }
 
 
 def test_start_form_errors_name_the_mistake(world, login, officer, rag):
-    response = login(officer).post(url("categorisation_run_list", world),
-                                   {"framework_version": rag.pk, "academic_year": "2022/23"})
+    response = login(officer).post(
+        url("categorisation_run_list", world), {"framework_version": rag.pk, "academic_year": "2022/23"}
+    )
     assert response.status_code == 200 and "is not an academic year such as 2022-23" in response.content.decode()
     assert not Run.objects.exists()
 
 
 def test_head_self_assesses_officer_moderates_confirms_and_downloads_letters(
-        world, client, login, officer, run, django_capture_on_commit_callbacks):
+    world, client, login, officer, run, django_capture_on_commit_callbacks
+):
     result_url = url("categorisation_result", world, run_uuid=run.uuid, urn=world.a.school.urn)
     head = login(world.a.users["head"])
-    assert head.get(url("categorisation_home", world)).url == url("categorisation_school", world,
-                                                                  urn=world.a.school.urn)
+    assert head.get(url("categorisation_home", world)).url == url(
+        "categorisation_school", world, urn=world.a.school.urn
+    )
     before = head.get(result_url).content.decode()
     assert "shown once the school has submitted its self-assessment" in before
     assert "How the category was decided" not in before and "<code>ks2_rwm_expected_pct</code>" not in before
@@ -80,8 +107,15 @@ def test_head_self_assesses_officer_moderates_confirms_and_downloads_letters(
     no_reason = officer_client.post(result_url, {"action": "moderate", "agreed_category": "GREEN", "note": "Met."})
     assert no_reason.status_code == 200
     assert "overrides the computed one (AMBER): say why" in no_reason.content.decode()
-    ok = officer_client.post(result_url, {"action": "moderate", "agreed_category": "GREEN", "note": "Met the head.",
-                                          "override_reason": "Validated 2023 data is in line."})
+    ok = officer_client.post(
+        result_url,
+        {
+            "action": "moderate",
+            "agreed_category": "GREEN",
+            "note": "Met the head.",
+            "override_reason": "Validated 2023 data is in line.",
+        },
+    )
     assert ok.status_code == 302
     with django_capture_on_commit_callbacks(execute=True):
         officer_client.post(confirm_url)
@@ -113,26 +147,56 @@ def test_without_full_access_a_result_is_refused_with_the_reason(world, login, r
 
 def test_a_head_cannot_see_another_schools_result(world, login, run):
     response = login(world.a.users["head"]).get(
-        url("categorisation_result", world, run_uuid=run.uuid, urn=world.a.other_school.urn))
+        url("categorisation_result", world, run_uuid=run.uuid, urn=world.a.other_school.urn)
+    )
     assert response.status_code == 403 and "RED" not in response.content.decode()
 
 
-@pytest.mark.parametrize("name", ["categorisation_run_list", "categorisation_run_detail", "categorisation_letters_zip",
-                                  "categorisation_framework_whatif", "categorisation_framework_edit"])
+OFFICER_PAGES = [
+    "categorisation_run_list",
+    "categorisation_letters_zip",
+    "categorisation_framework_whatif",
+    "categorisation_framework_edit",
+    "categorisation_framework_details",
+    "categorisation_framework_parameters",
+    "categorisation_framework_rows",
+    "categorisation_framework_category_add",
+    "categorisation_framework_category",
+    "categorisation_framework_category_remove",
+    "categorisation_framework_json",
+    "categorisation_framework_export",
+]
+
+
+@pytest.mark.parametrize("name", OFFICER_PAGES)
 @pytest.mark.parametrize("role", ["head", "governor", "board"])
 def test_officer_pages_refuse_other_roles(world, login, run, rag, name, role):
-    kwargs = {"run_uuid": run.uuid} if name in ("categorisation_run_detail", "categorisation_letters_zip") else {}
+    kwargs = {"run_uuid": run.uuid} if name == "categorisation_letters_zip" else {}
     if "framework" in name:
         kwargs = {"framework_slug": rag.framework.slug}
-    response = login(world.a.users[role]).get(url(name, world, **kwargs))
+    if name in ("categorisation_framework_category", "categorisation_framework_category_remove"):
+        kwargs["number"] = 1
+    client = login(world.a.users[role])
+    response = client.get(url(name, world, **kwargs))
     assert response.status_code == 403 and "not open to your role" in response.content.decode()
+    if "framework" in name:
+        before = FrameworkVersion.objects.filter(framework=rag.framework).count()
+        assert client.post(url(name, world, **kwargs), {"name": "Hijacked", "reason": "x"}).status_code == 403
+        assert FrameworkVersion.objects.filter(framework=rag.framework).count() == before
+
+
+def test_moving_a_category_is_for_officers_only(world, login, rag):
+    move = url("categorisation_framework_category_move", world, framework_slug=rag.framework.slug, number=1)
+    response = login(world.a.users["head"]).post(move, {"direction": "down"})
+    assert response.status_code == 403
+    assert not FrameworkVersion.objects.filter(framework=rag.framework, status="draft").exists()
 
 
 def test_edit_a_threshold_see_the_whatif_then_publish(world, login, officer, rag, data):
     client = login(officer)
     edited = copy.deepcopy(RAG)
     edited["categories"][1]["criteria"][1]["when"]["value"] = 50  # KS2 RWM below 50% (was 60%)
-    edit_url = url("categorisation_framework_edit", world, framework_slug="rag")
+    edit_url = url("categorisation_framework_json", world, framework_slug="rag")
     bad = client.post(edit_url, {"definition": "{not json", "reason": "x"})
     assert "This is not valid JSON" in bad.content.decode()
     unknown = copy.deepcopy(edited)
@@ -160,14 +224,23 @@ def test_an_officer_starts_from_a_shipped_framework_in_the_browser(world, login)
     client = login(world.a.users["officer"])
     page = client.get(reverse("categorisation_run_list", args=[world.a.partnership.slug])).content.decode()
     assert 'value="calderdale"' in page and "Start from a shipped framework" in page
-    response = client.post(reverse("categorisation_framework_clone", args=[world.a.partnership.slug]),
-                           {"source_slug": "calderdale"}, follow=True)
+    response = client.post(
+        reverse("categorisation_framework_clone", args=[world.a.partnership.slug]),
+        {"source_slug": "calderdale"},
+        follow=True,
+    )
     assert "published as version 1" in response.content.decode()
     framework = Framework.objects.get(partnership=world.a.partnership, slug="calderdale")
     assert FrameworkVersion.objects.get(framework=framework).status == FrameworkVersion.Status.PUBLISHED
-    again = client.post(reverse("categorisation_framework_clone", args=[world.a.partnership.slug]),
-                        {"source_slug": "nowhere"}, follow=True)
+    again = client.post(
+        reverse("categorisation_framework_clone", args=[world.a.partnership.slug]),
+        {"source_slug": "nowhere"},
+        follow=True,
+    )
     assert "Choose one of the shipped frameworks" in again.content.decode()
-    assert login(world.a.users["head"]).post(
-        reverse("categorisation_framework_clone", args=[world.a.partnership.slug]), {"source_slug": "oldham"}
-    ).status_code == 403
+    assert (
+        login(world.a.users["head"])
+        .post(reverse("categorisation_framework_clone", args=[world.a.partnership.slug]), {"source_slug": "oldham"})
+        .status_code
+        == 403
+    )

@@ -1,23 +1,24 @@
-"""Forms for categorisation pages: they parse; the services decide and name the mistakes."""
-
-import json
+"""Forms for categorisation pages: they parse; the services decide and name the mistakes. The framework
+editor's forms are in forms.editor and forms.parameters; a condition written as text in forms.condition_text."""
 
 from django import forms
 
 from partnership.models import validate_academic_year
 
-from .models import FrameworkVersion, Result
-from .selectors import published_versions
+from ..models import FrameworkVersion, Result
+from ..selectors import published_versions
 
 
 class RunStartForm(forms.Form):
     framework_version = forms.ModelChoiceField(
-        queryset=FrameworkVersion.objects.none(), label="Framework version",
+        queryset=FrameworkVersion.objects.none(),
+        label="Framework version",
         empty_label=None,
         error_messages={"invalid_choice": "Choose a published framework version of this partnership."},
     )
-    academic_year = forms.CharField(max_length=7, validators=[validate_academic_year],
-                                    help_text="The year of the data, such as 2022-23.")
+    academic_year = forms.CharField(
+        max_length=7, validators=[validate_academic_year], help_text="The year of the data, such as 2022-23."
+    )
 
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)
@@ -51,8 +52,11 @@ class SelfAssessmentForm(forms.Form):
             for crit in cat.get("criteria", []):
                 name = f"evidence_{crit['id']}"
                 self.fields[name] = forms.CharField(
-                    label=f"{cat['code']}: {crit['label']}", required=False,
-                    widget=forms.Textarea(attrs={"rows": 2}), help_text="Your evidence, if this applies to the school.")
+                    label=f"{cat['code']}: {crit['label']}",
+                    required=False,
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                    help_text="Your evidence, if this applies to the school.",
+                )
                 self.criteria.append((crit["id"], name))
 
     def evidence(self) -> dict:
@@ -63,26 +67,15 @@ class ModerationForm(forms.Form):
     agreed_category = forms.ChoiceField(label="Agreed category")
     note = forms.CharField(label="What was discussed with the school", widget=forms.Textarea(attrs={"rows": 4}))
     override_reason = forms.CharField(
-        label="Why the agreed category differs from the computed one", required=False,
-        widget=forms.Textarea(attrs={"rows": 3}), help_text="Needed when the agreed category is not the computed one.")
+        label="Why the agreed category differs from the computed one",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed when the agreed category is not the computed one.",
+    )
 
     def __init__(self, *args, version, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agreed_category"].choices = [("", "Choose a category"), *_category_choices(version)]
-
-
-class FrameworkEditForm(forms.Form):
-    definition = forms.CharField(label="Framework (JSON)",
-                                 widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "false"}),
-                                 help_text="Edit thresholds, labels or criteria. See the fact vocabulary in FACTS.md.")
-    reason = forms.CharField(label="Why you are changing it", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-
-    def clean_definition(self):
-        try:
-            return json.loads(self.cleaned_data["definition"])
-        except json.JSONDecodeError as exc:
-            raise forms.ValidationError(
-                f"This is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}.") from None
 
 
 class PublishForm(forms.Form):

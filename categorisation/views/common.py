@@ -1,0 +1,48 @@
+"""What every categorisation page shares: who is an officer, which schools are the person's own, the
+sharing check for a school's protected data, and how a service's refusal lands on a form."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from partnership import sharing
+from partnership.roles import PLATFORM_ADMIN, SCHOOL_ROLES, Role
+from partnership.services import log_data_view
+
+OFFICERS = (Role.OFFICER,)
+PAGE_SIZE = 50
+
+
+def is_officer(request) -> bool:
+    return bool({Role.OFFICER, PLATFORM_ADMIN} & request.roles)
+
+
+def own_school_ids(request) -> set[int]:
+    return {m.school_id for m in request.memberships if m.role in SCHOOL_ROLES and m.school_id}
+
+
+def require_full_access(request, school):
+    """A school's categorisation is protected data: full access only (headline shows none of it)."""
+    access = sharing.access_for(request.user, school)
+    if not access.is_full:
+        raise PermissionDenied(f"You cannot see {school.name}'s categorisation: {access.sentence}")
+    return access
+
+
+def log_view(request, school, what: str, access=None) -> None:
+    """Log one view of a school's protected data for its data controller, with the rule that allowed it."""
+    log_data_view(request.user, school, what, access=access)
+
+
+def visible_ids(request) -> set[int] | None:
+    """The schools whose protected data the person sees; None for officers, who see every school."""
+    if is_officer(request):
+        return None
+    return sharing.visible_school_ids(request.user, request.partnership, sharing.FULL)
+
+
+def form_errors(form, exc) -> None:
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        for message in exc.messages if isinstance(exc, ValidationError) else [str(exc)]:
+            form.add_error(None, message)

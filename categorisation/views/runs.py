@@ -1,0 +1,377 @@
+"""Runs and their progress, results and why, self-assessment, moderation, confirmation, letters, the
+results as CSV and a school's history.
+
+Every object is read through a selector that takes the partnership, so another partnership's run,
+result or school is a 404. Officers run, moderate and confirm; a school's own headteacher
+self-assesses. Everyone else sees a school's categorisation only with full access to its data
+(partnership.sharing): a run page lists and counts only those schools, a single school's page is
+refused with the reason, and each view of a school's categorisation is logged for its data controller.
+"""
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.http import urlencode
+from django.views.decorators.http import require_POST
+
+from partnership import sharing
+from partnership.permissions import role_required
+from partnership.selectors import audit_for_object
+from schools.selectors import get_school
+
+from .. import runs, selectors
+from ..forms import ModerationForm, ResultFilterForm, RunStartForm, SelfAssessmentForm
+from ..letters import category_labels, letters_zip
+from ..models import Result, Run
+from .common import (
+    OFFICERS,
+    PAGE_SIZE,
+    form_errors,
+    is_officer,
+    log_view,
+    own_school_ids,
+    require_full_access,
+    visible_ids,
+)
+from .frameworks import shipped_choices
+
+HIDDEN_WORDS = "shown after the school's self-assessment"
+
+
+def categorisation_home(request, partnership_slug):
+    """Officers go to the runs; the people of a school to their school's categorisation."""
+    if is_officer(request):
+        return redirect("categorisation_run_list", partnership_slug=partnership_slug)
+    own = own_school_ids(request)
+    if own:
+        school = next(m.school for m in request.memberships if m.school_id in own)
+        return redirect("categorisation_school", partnership_slug=partnership_slug, urn=school.urn)
+    raise PermissionDenied(
+        "Categorisation is open to LA officers and to the people of each school for their own "
+        "school; open a school's page to see what you may see of it."
+    )
+
+
+# ---- runs ----------------------------------------------------------------------------------------------
+
+
+@role_required(*OFFICERS)
+def run_list(request, partnership_slug):
+    form = RunStartForm(request.POST or None, partnership=request.partnership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = runs.run_start(actor=request.user, partnership=request.partnership, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, f"Categorisation of {run.academic_year} started.")
+            return redirect("categorisation_run_detail", partnership_slug=partnership_slug, run_uuid=run.uuid)
+    page = Paginator(selectors.run_list(request.partnership), PAGE_SIZE).get_page(request.GET.get("page"))
+    frameworks = [
+        (f, selectors.draft_version(f), selectors.published_version(f))
+        for f in selectors.framework_list(request.partnership)
+    ]
+    return render(
+        request,
+        "categorisation/run_list.html",
+        {"page": page, "form": form, "frameworks": frameworks, "shipped": shipped_choices()},
+    )
+
+
+def _progress(run, school_ids, hidden) -> dict:
+    progress = selectors.run_progress(run, school_ids=school_ids)
+    working = run.is_working or run.letters_status in (Run.Letters.QUEUED, Run.Letters.RENDERING)
+    scope = "" if school_ids is None else " you can see"
+    if run.status == Run.Status.DONE:
+        message = f"All {progress['total']} schools{scope} categorised."
+        if run.letters_status in (Run.Letters.QUEUED, Run.Letters.RENDERING):
+            message += f" Letters: {run.get_letters_status_display().lower()}."
+    elif run.status == Run.Status.FAILED:
+        message = f"The run stopped after {progress['done']} of {progress['total']} schools{scope}."
+    elif run.status == Run.Status.QUEUED and not progress["done"]:
+        message = "Waiting to start."
+    else:
+        message = f"{progress['done']} of {progress['total']} schools{scope} categorised ({progress['percent']}%)."
+    out = {
+        "status": run.status,
+        "status_label": run.get_status_display(),
+        **progress,
+        "letters_status": run.letters_status,
+        "working": working,
+        "message": message,
+    }
+    if run.status == Run.Status.DONE:
+        counts = selectors.run_counts(run, school_ids=school_ids, hidden=hidden)["category"]
+        out["counts"] = counts
+    return out
+
+
+def run_detail(request, partnership_slug, run_uuid):
+    """A run's progress and results. Officers see every school and act on the run; anyone else sees the
+    schools whose data they have full access to, counted and listed, and nothing of the others."""
+    run = selectors.get_run(request.partnership, run_uuid)
+    officer = is_officer(request)
+    school_ids = visible_ids(request)
+    hidden = set() if officer else selectors.unrevealed_school_ids(run, school_ids=school_ids)
+    version = run.framework_version
+    codes = [c["code"] for c in version.definition["categories"]]
+    filters_form = ResultFilterForm(request.GET or None, codes=codes)
+    filters = filters_form.cleaned_data if filters_form.is_valid() else {}
+    results = selectors.run_results(
+        run,
+        category=filters.get("category", ""),
+        status=filters.get("status", ""),
+        query=filters.get("q", "").strip(),
+        school_ids=school_ids,
+    )
+    if hidden and filters.get("category"):
+        results = results.exclude(school_id__in=hidden)  # a filter must not reveal a hidden category
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    kept = {k: v for k, v in filters.items() if v}
+    counts = selectors.run_counts(run, school_ids=school_ids, hidden=hidden)
+    return render(
+        request,
+        "categorisation/run_detail.html",
+        {
+            "run": run,
+            "officer": officer,
+            "page": page,
+            "hidden": hidden,
+            "filters_form": filters_form,
+            "filtered": bool(kept),
+            "extra_query": (urlencode(kept) + "&") if kept else "",
+            "progress": _progress(run, school_ids, hidden),
+            "category_counts": [(c, counts["category"].get(c, 0)) for c in [*codes, "none", "hidden"]],
+            "status_counts": [(label, counts["status"].get(value, 0)) for value, label in Result.Status.choices],
+            "letters": selectors.letters_of_run(run).count() if officer and run.confirmed_at else 0,
+            "audit": audit_for_object(request.partnership, run) if officer else None,
+        },
+    )
+
+
+def run_progress(request, partnership_slug, run_uuid):
+    """The run's progress as JSON for the page's script: status, done, total, percent, and the count per
+    category once done, over the schools the person can see."""
+    run = selectors.get_run(request.partnership, run_uuid)
+    officer = is_officer(request)
+    school_ids = visible_ids(request)
+    hidden = (
+        set()
+        if officer or run.status != Run.Status.DONE
+        else selectors.unrevealed_school_ids(run, school_ids=school_ids)
+    )
+    response = JsonResponse(_progress(run, school_ids, hidden))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _cell(text: str) -> str:
+    """A text cell a spreadsheet will not run as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def run_export(request, partnership_slug, run_uuid):
+    """The run's results as CSV: only the schools whose data the person has full access to (an officer,
+    every school). Each school's row is a view of its data, logged for its data controller."""
+    run = selectors.get_run(request.partnership, run_uuid)
+    officer = is_officer(request)
+    school_ids = visible_ids(request)
+    hidden = set() if officer else selectors.unrevealed_school_ids(run, school_ids=school_ids)
+    claimed = selectors.self_assessed_categories(run, school_ids=school_ids)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"categorisation-{request.partnership.slug}-{run.academic_year}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # so that spreadsheet programs read the file as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(["urn", "school", "computed_category", "self_assessed", "final_category", "status", "reasons"])
+    results = list(selectors.run_results(run, school_ids=school_ids))
+    what = f"categorisation results {run.academic_year} (CSV)"
+    for r in results:
+        if r.school_id in hidden:
+            computed, reasons = f"({HIDDEN_WORDS})", ""
+        else:
+            computed, reasons = r.computed_category or "", "; ".join(r.reasons)
+        writer.writerow(
+            [
+                r.school.urn,
+                _cell(r.school.name),
+                computed,
+                claimed.get(r.school_id, ""),
+                r.final_category,
+                r.get_status_display(),
+                _cell(reasons),
+            ]
+        )
+        log_view(request, r.school, what)
+    return response
+
+
+@require_POST
+@role_required(*OFFICERS)
+def run_confirm(request, partnership_slug, run_uuid):
+    run = selectors.get_run(request.partnership, run_uuid)
+    try:
+        count = runs.results_confirm(actor=request.user, run=run)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{count} results confirmed. The letters are being written.")
+    return redirect("categorisation_run_detail", partnership_slug=partnership_slug, run_uuid=run.uuid)
+
+
+@require_POST
+@role_required(*OFFICERS)
+def run_resume(request, partnership_slug, run_uuid):
+    run = selectors.get_run(request.partnership, run_uuid)
+    try:
+        runs.run_resume(actor=request.user, run=run)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "The run is resuming where it stopped.")
+    return redirect("categorisation_run_detail", partnership_slug=partnership_slug, run_uuid=run.uuid)
+
+
+@role_required(*OFFICERS)
+def run_letters_zip(request, partnership_slug, run_uuid):
+    """Every letter of the run in one zip, for officers (who have full access to every school); each
+    school's letter is a view of its data and is logged."""
+    run = selectors.get_run(request.partnership, run_uuid)
+    letters = list(selectors.letters_of_run(run).select_related("result__school"))
+    if not letters:
+        raise PermissionDenied("There are no letters yet: they are written once the results are confirmed.")
+    allowed = sharing.visible_school_ids(request.user, request.partnership, sharing.FULL)
+    refused = sorted(letter.result.school.name for letter in letters if letter.result.school_id not in allowed)
+    if refused:
+        raise PermissionDenied(f"You do not have full access to every school's data: {', '.join(refused[:5])}.")
+    response = HttpResponse(letters_zip(letters), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="categorisation-letters-{run.academic_year}.zip"'
+    for letter in letters:
+        log_view(request, letter.result.school, f"categorisation letter {run.academic_year} (zip of all letters)")
+    return response
+
+
+# ---- a school's result, self-assessment and moderation ------------------------------------------------
+
+
+def _show(value) -> str | None:
+    """A fact's value for the page: None stays missing; a yearly series is shown oldest first."""
+    if isinstance(value, list):
+        return ", ".join("–" if v is None else str(v) for v in value) if any(v is not None for v in value) else None
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value if value is None else str(value)
+
+
+def result_detail(request, partnership_slug, run_uuid, urn):
+    run = selectors.get_run(request.partnership, run_uuid)
+    result = selectors.get_result(run, urn)
+    school, version = result.school, result.framework_version
+    access = require_full_access(request, school)
+    officer = is_officer(request)
+    can_self_assess = runs.can_self_assess(request.user, school)[0] and result.status != Result.Status.CONFIRMED
+    can_moderate = officer and result.status != Result.Status.CONFIRMED
+    assessment = selectors.self_assessment_for(result)
+    initial = (
+        {"category": assessment.category, **{f"evidence_{k}": v for k, v in assessment.evidence.items()}}
+        if assessment
+        else {}
+    )
+    sa_form = SelfAssessmentForm(initial=initial, version=version)
+    mod_form = ModerationForm(initial={"agreed_category": result.category or ""}, version=version)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "self_assess":
+                if not can_self_assess:
+                    raise PermissionDenied(runs.can_self_assess(request.user, school)[1])
+                sa_form = SelfAssessmentForm(request.POST, version=version)
+                if sa_form.is_valid():
+                    runs.self_assessment_submit(
+                        actor=request.user,
+                        result=result,
+                        category=sa_form.cleaned_data["category"],
+                        evidence=sa_form.evidence(),
+                    )
+                    messages.success(request, "The school's self-assessment is submitted.")
+                    return redirect(request.path)
+            elif action == "moderate":
+                if not officer:
+                    raise PermissionDenied(runs.can_run_categorisation(request.roles)[1])
+                mod_form = ModerationForm(request.POST, version=version)
+                if mod_form.is_valid():
+                    runs.result_moderate(actor=request.user, result=result, **mod_form.cleaned_data)
+                    messages.success(request, f"Moderation of {school.name} recorded.")
+                    return redirect(request.path)
+            else:
+                raise PermissionDenied("Unknown action.")
+        except ValidationError as exc:
+            form_errors(sa_form if action == "self_assess" else mod_form, exc)
+    # The school self-assesses first: until it has (or the category is agreed), only officers see the LA's.
+    reveal = officer or assessment is not None or result.status in (Result.Status.AGREED, Result.Status.CONFIRMED)
+    labels = category_labels(version.definition)
+    log_view(request, school, f"categorisation result {result.academic_year}", access)
+    return render(
+        request,
+        "categorisation/result_detail.html",
+        {
+            "run": run,
+            "result": result,
+            "school": school,
+            "version": version,
+            "label": labels.get(result.category or "", ""),
+            "reveal": reveal,
+            "officer": officer,
+            "facts": [(k, _show(v)) for k, v in sorted(result.facts.items()) if k != "urn"],
+            "assessment": assessment,
+            "evidence": [
+                (f"{cat['code']}: {crit['label']}", assessment.evidence.get(crit["id"]))
+                for cat in version.definition["categories"]
+                for crit in cat.get("criteria", [])
+                if assessment and assessment.evidence.get(crit["id"])
+            ],
+            "notes": selectors.moderation_notes(result) if reveal else [],
+            "sa_form": sa_form if can_self_assess else None,
+            "mod_form": mod_form if can_moderate else None,
+            "history": selectors.school_history(request.partnership, school),
+            "letter": getattr(result, "letter", None) if result.status == Result.Status.CONFIRMED else None,
+            "audit": audit_for_object(request.partnership, result) if officer else None,
+        },
+    )
+
+
+def result_letter(request, partnership_slug, run_uuid, urn):
+    """One school's letter: for officers, and for the school's own headteacher and governors, who have
+    full access to the school's data; each download is logged."""
+    run = selectors.get_run(request.partnership, run_uuid)
+    result = selectors.get_result(run, urn)
+    if not is_officer(request) and result.school_id not in own_school_ids(request):
+        raise PermissionDenied("A school's letter is for the LA and the school's own headteacher and governors.")
+    access = require_full_access(request, result.school)
+    letter = selectors.letters_of_run(run).filter(result=result).first()
+    if letter is None:
+        raise PermissionDenied("This school has no letter yet: letters are written once the results are confirmed.")
+    log_view(request, result.school, f"categorisation letter {run.academic_year}", access)
+    response = HttpResponse(bytes(letter.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{letter.filename}"'
+    return response
+
+
+def school_history(request, partnership_slug, urn):
+    school = get_school(request.partnership, urn)
+    access = require_full_access(request, school)
+    history = selectors.school_history(request.partnership, school)
+    log_view(request, school, "categorisation history", access)
+    return render(
+        request,
+        "categorisation/school_history.html",
+        {
+            "school": school,
+            "history": history,
+            "officer": is_officer(request),
+        },
+    )

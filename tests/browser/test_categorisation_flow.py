@@ -1,0 +1,205 @@
+"""Issue 5's "Done means", in real Chromium (Debian's /usr/bin/chromium driven by Playwright) on a 375px
+phone against the live server with the demo loaded:
+
+the Calderdale LA officer starts a categorisation run and watches it progress (the page's script polls
+the progress JSON and reloads itself when the run is done), opens a school and reads exactly why it is
+AMBER, moderates a disagreement with the headteacher's self-assessment, confirms, downloads a letter,
+then changes a threshold in the form editor and sees the what-if before publishing. No page scrolls
+sideways.
+
+The run's Celery task is held back when the run starts so that the page shows it waiting; the test then
+runs the task's service itself while the browser polls, as a worker would.
+"""
+
+import os
+import shutil
+
+import pytest
+
+from demo.data import DEMO_PASSWORD
+from demo.loader import load_demo
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+BASE = "/p/calderdale/categorisation"
+YEAR = "2018-19"  # the demo's data years are 2016-17 to 2018-19
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not shutil.which(CHROMIUM):
+        pytest.skip(f"Chromium not found at {CHROMIUM}: .ci/run installs Debian's chromium")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test itself are sync.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path=CHROMIUM,
+                args=[
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--no-first-run",
+                    "--disable-quic",
+                ],
+            )
+            yield browser
+            browser.close()
+    finally:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture
+def demo(db):
+    return load_demo()
+
+
+def phone(browser, base, username):
+    context = browser.new_context(viewport={"width": 375, "height": 812}, accept_downloads=True)
+    context.set_default_timeout(60_000)
+    page = context.new_page()
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Username or email address").fill(username)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    return context, page
+
+
+def no_sideways_scroll(page, where: str) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, f"{where} is {width}px wide on a 375px phone"
+
+
+def main_text(page) -> str:
+    return page.locator("main").inner_text()
+
+
+def test_officer_runs_moderates_confirms_downloads_and_edits_a_threshold(browser, live_server, demo, monkeypatch):
+    from categorisation import runs, tasks
+    from categorisation.models import Result, Run
+
+    queued = []
+    monkeypatch.setattr(tasks.run_execute, "delay", lambda run_id: queued.append(run_id))
+    base = live_server.url
+    officer_context, page = phone(browser, base, "officer.calderdale")
+    head_context = None
+    try:
+        # ---- start a run and watch it progress ----
+        page.goto(f"{base}{BASE}/")
+        assert page.url == f"{base}{BASE}/runs/"
+        page.get_by_label("Academic year").fill(YEAR)
+        page.get_by_role("button", name="Start categorisation").click()
+        page.wait_for_load_state()
+        assert "Categorisation of 2018-19 started." in main_text(page)
+        progress = page.locator("[data-run-progress]")
+        assert progress.is_visible() and page.locator("#run-progress-text").inner_text() == "Waiting to start."
+        assert page.locator("#run-progress-text").get_attribute("aria-live") == "polite"
+        assert not page.get_by_text("This page refreshes itself").is_visible()  # the no-JS fallback is hidden
+        no_sideways_scroll(page, "the run page while it waits")
+        run = Run.objects.get(pk=queued[0])
+        runs.run_execute(run_id=run.pk)  # what the worker does; the page is polling meanwhile
+        page.locator("#by-category").wait_for(timeout=30_000)  # the script reloaded the page by itself
+        text = main_text(page)
+        total = Result.objects.filter(run=run).count()
+        assert f"{total} of {total} categorised" in text and "Done" in text
+        assert not page.locator("[data-run-progress]").count()
+        no_sideways_scroll(page, "the finished run page")
+
+        # ---- read exactly why a school is AMBER ----
+        page.get_by_label("Category", exact=True).select_option("AMBER")
+        page.get_by_role("button", name="Apply").click()
+        page.wait_for_load_state()
+        amber = Result.objects.filter(run=run, computed_category="AMBER").order_by("school__name").first()
+        page.get_by_role("link", name=amber.school.name, exact=True).click()
+        page.wait_for_load_state()
+        text = main_text(page)
+        assert "AMBER" in text and "Of concern" in text
+        assert "Why" in text and any(reason in text for reason in amber.reasons if reason.startswith("best fit"))
+        for met in amber.criteria_met:
+            if met["category"] == "AMBER":
+                assert met["label"] in text
+        no_sideways_scroll(page, "an AMBER school's result")
+
+        # ---- the headteacher self-assesses differently ----
+        head_context, head = phone(browser, base, "head.calderdale")
+        head.goto(f"{base}{BASE}/")
+        head.get_by_role("link", name=YEAR).first.click()
+        head.wait_for_load_state()
+        assert "shown once the school has submitted its self-assessment" in main_text(head)
+        head.get_by_label("The school's own category").select_option("AMBER")
+        head.locator("textarea").first.fill("Our own data shows a dip in reading this year.")
+        head.get_by_role("button", name="Submit the self-assessment").click()
+        head.wait_for_load_state()
+        assert "differs from the computed category" in main_text(head)
+        no_sideways_scroll(head, "the head's result page")
+        own = Result.objects.get(run=run, school__urn=head.url.rstrip("/").rsplit("/", 1)[-1])
+        assert own.status == Result.Status.FLAGGED
+
+        # ---- the officer moderates the disagreement and the school with no category ----
+        def moderate(result, agreed, note, why=""):
+            page.goto(f"{base}{BASE}/runs/{run.uuid}/schools/{result.school.urn}/")
+            page.get_by_label("Agreed category", exact=True).select_option(agreed)
+            page.get_by_label("What was discussed with the school").fill(note)
+            if why:
+                page.get_by_label("Why the agreed category differs from the computed one").fill(why)
+            page.get_by_role("button", name="Record the discussion and agreed category").click()
+            page.wait_for_load_state()
+            assert f"Moderation of {result.school.name} recorded." in main_text(page)
+
+        moderate(own, own.computed_category, "Met the head: the dip is one cohort; the band stays as computed.")
+        for undecided in Result.objects.filter(run=run, computed_category__isnull=True):
+            moderate(undecided, "AMBER", "Missing judgements completed in the meeting.", "Officer's judgement.")
+        no_sideways_scroll(page, "the moderated result")
+
+        # ---- confirm, then download a letter ----
+        page.goto(f"{base}{BASE}/runs/{run.uuid}/")
+        page.get_by_role("button", name="Confirm the results").click()
+        page.wait_for_load_state()
+        assert f"{total} results confirmed" in main_text(page)
+        page.goto(f"{base}{BASE}/runs/{run.uuid}/schools/{amber.school.urn}/")
+        with page.expect_download() as download:
+            page.get_by_role("link", name="Download the letter (PDF)").click()
+        letter = download.value
+        assert letter.suggested_filename.endswith(".pdf") and amber.school.urn in letter.suggested_filename
+        with open(letter.path(), "rb") as pdf:
+            assert pdf.read(5) == b"%PDF-"
+
+        # ---- change a threshold in the form editor, see the what-if, publish ----
+        page.goto(f"{base}{BASE}/runs/")
+        page.get_by_role("link", name="Edit Calderdale risk assessment").click()
+        page.wait_for_load_state()
+        no_sideways_scroll(page, "the framework overview")
+        page.get_by_role("link", name="Change the thresholds").click()
+        page.wait_for_load_state()
+        band = page.get_by_label("Primary: in line with national within ±")
+        assert band.input_value() == "2.0"
+        band.fill("10")
+        page.get_by_label("Why you are making this change").fill("Wider band agreed with heads.")
+        no_sideways_scroll(page, "the thresholds page")
+        page.get_by_role("button", name="Save the thresholds").click()
+        page.wait_for_load_state()
+        assert "Draft saved" in main_text(page)
+        page.get_by_role("link", name="See what the draft would change, then publish").click()
+        page.wait_for_load_state()
+        page.get_by_label("Data of the year").fill(YEAR)
+        page.get_by_role("button", name="Show").click()
+        page.wait_for_load_state()
+        text = main_text(page)
+        assert "parameters.attainment.primary_in_line_band" in text
+        assert "would change category from version 1" in text and "AMBER\n→\nGREEN" in text.replace(" → ", "\n→\n")
+        no_sideways_scroll(page, "the what-if page")
+        page.get_by_label("Why this version is published").fill("Wider band agreed with heads.")
+        page.get_by_role("button", name="Publish").click()
+        page.wait_for_load_state()
+        assert "version 2 is published" in main_text(page)
+        no_sideways_scroll(page, "the run list")
+    finally:
+        officer_context.close()
+        if head_context is not None:
+            head_context.close()
