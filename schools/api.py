@@ -26,6 +26,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from categorisation.models import Result
+from categorisation.selectors import sees_unrevealed
 from partnership.api import TenantAPIMixin
 from partnership.services import log_data_view
 from partnership.sharing import access_for
@@ -470,7 +471,9 @@ class CategorisationListView(ProtectedListView):
     log_what = "API: categorisation results"
 
     def protected_queryset(self, school_ids):
-        return judgements.categorisation_list(self.request.partnership, school_ids)
+        return judgements.categorisation_list(
+            self.request.partnership, school_ids, to_officer=sees_unrevealed(self.request.roles)
+        )
 
 
 class ProtectedSchoolView(TenantAPIMixin, generics.GenericAPIView):
@@ -534,4 +537,6 @@ class SchoolCategorisationsView(ProtectedSchoolView):
     key = "results"
 
     def rows(self, school):
-        return judgements.categorisation_list(self.request.partnership, [school.pk])
+        return judgements.categorisation_list(
+            self.request.partnership, [school.pk], to_officer=sees_unrevealed(self.request.roles)
+        )

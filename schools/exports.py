@@ -84,13 +84,15 @@ def _protected(indicator, category) -> list:
     return row
 
 
-def school_list_csv(out, *, user, partnership: Partnership, schools, accesses: dict[int, Access]) -> int:
+def school_list_csv(
+    out, *, user, partnership: Partnership, schools, accesses: dict[int, Access], to_officer: bool
+) -> int:
     """Write the schools (an iterable in the list's order, as ``selectors.school_browse`` gives them) to
     ``out`` as CSV, given the person's accesses (``judgements.accesses_for``). Returns the rows written."""
     rows = [school for school in schools if school.pk in accesses and accesses[school.pk].at_least_headline]
     full = judgements.full_ids(accesses) & {school.pk for school in rows}
     indicators = judgements.latest_judgements(partnership, full) if full else {}
-    categories = judgements.latest_categories(partnership, full) if full else {}
+    categories = judgements.latest_categories(partnership, full, to_officer=to_officer) if full else {}
     writer = csv.writer(out)
     writer.writerow(HEADER)
     for school in rows:

@@ -76,34 +76,25 @@ def latest_judgements(partnership: Partnership, school_ids: set[int]) -> dict[in
     return latest
 
 
-def categorisation_list(partnership: Partnership, school_ids) -> QuerySet:
-    """The categorisation results of the given schools from finished runs, by URN then newest run first."""
+def categorisation_list(partnership: Partnership, school_ids, *, to_officer: bool) -> QuerySet:
+    """The categorisation results of the given schools from finished runs that the person may be shown
+    (``categorisation.selectors.revealed``: a school self-assesses before anyone but the LA sees its
+    computed category; ``to_officer``: see ``categorisation.selectors.sees_unrevealed``), by URN then newest
+    run first."""
     from categorisation.models import Result, Run  # categorisation builds on schools
+    from categorisation.selectors import revealed
 
+    results = Result.objects.for_partnership(partnership).filter(school_id__in=school_ids, run__status=Run.Status.DONE)
     return (
-        Result.objects.for_partnership(partnership)
-        .filter(school_id__in=school_ids, run__status=Run.Status.DONE)
+        revealed(results, to_officer=to_officer)
         .select_related("school", "run", "framework_version__framework")
         .order_by("school__urn", "-run__created_at", "-run_id")
     )
 
 
-def latest_categories(partnership: Partnership, school_ids: set[int]) -> dict[int, dict]:
-    """School id -> {"category", "status", "academic_year"} of its current category, for the given schools.
+def latest_categories(partnership: Partnership, school_ids: set[int], *, to_officer: bool) -> dict[int, dict]:
+    """School id -> {"category", "status", "academic_year"} of its current category that the person may be
+    shown, for the given schools (``categorisation.selectors.latest_results``). One query."""
+    from categorisation.selectors import latest_results
 
-    The category is chosen exactly as ``categorisation.selectors.latest_categories`` chooses it (the
-    newest finished run with a category for the school, the moderated one first); the status and year of
-    that result are kept beside it. One query."""
-    from categorisation.models import Result, Run
-
-    rows = (
-        Result.objects.for_partnership(partnership)
-        .filter(run__status=Run.Status.DONE)
-        .order_by("school_id", "-run__created_at", "-run_id")
-        .values_list("school_id", "final_category", "computed_category", "status", "academic_year")
-    )
-    latest: dict[int, dict] = {}
-    for school_id, final, computed, status, year in rows:
-        if school_id in school_ids and school_id not in latest and (final or computed):
-            latest[school_id] = {"category": final or computed, "status": status, "academic_year": year}
-    return latest
+    return latest_results(partnership, to_officer=to_officer, school_ids=school_ids)

@@ -30,9 +30,10 @@ def _categories_visible_to(request, full: set[int]) -> dict[int, str]:
     """School id -> current category, for the schools whose evaluative data the person may see (``full``,
     the ids at full access): a category filter must not reveal, through a count or a list, a category
     they may not see."""
-    from categorisation.selectors import latest_categories  # categorisation builds on schools
+    from categorisation.selectors import latest_categories, sees_unrevealed  # categorisation builds on schools
 
-    return {sid: c for sid, c in latest_categories(request.partnership).items() if sid in full}
+    to_officer = sees_unrevealed(request.roles)
+    return {sid: c for sid, c in latest_categories(request.partnership, to_officer=to_officer).items() if sid in full}
 
 
 def _browse(request, full: set[int]):
@@ -83,8 +84,15 @@ def school_export(request, partnership_slug):
     filename = f"schools-{request.partnership.slug}-{timezone.localdate():%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
+    from categorisation.selectors import sees_unrevealed  # categorisation builds on schools
+
     exports.school_list_csv(
-        response, user=request.user, partnership=request.partnership, schools=schools, accesses=accesses
+        response,
+        user=request.user,
+        partnership=request.partnership,
+        schools=schools,
+        accesses=accesses,
+        to_officer=sees_unrevealed(request.roles),
     )
     return response
 

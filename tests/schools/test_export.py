@@ -31,8 +31,10 @@ def judge(school, year="2022-23", **values):
     return LocalIndicator.objects.create(partnership=school.partnership, school=school, academic_year=year, **values)
 
 
-def categorise(partnership, officer, categories: dict, *, status="done", result_status="provisional", final=None):
-    """A run of the partnership's Calderdale framework with a result per school: {school: category}."""
+def categorise(partnership, officer, categories: dict, *, status="done", result_status="agreed", final=None):
+    """A run of the partnership's Calderdale framework with a result per school: {school: category}. The
+    results are agreed by default, so their category shows to everyone with full access (a provisional one
+    waits for the school's self-assessment: tests/categorisation/test_reveal_everywhere.py)."""
     from categorisation.models import Framework, Result, Run
     from categorisation.selectors import published_version
     from categorisation.services import framework_clone
@@ -80,7 +82,7 @@ def test_a_head_gets_every_school_but_protected_data_only_for_its_own(world, log
         "3",
         "yes",
     )
-    assert (own["sef_validated_grade"], own["category"], own["category_status"]) == ("2", "AMBER", "provisional")
+    assert (own["sef_validated_grade"], own["category"], own["category_status"]) == ("2", "AMBER", "agreed")
     assert own["judgements_academic_year"] == own["category_academic_year"] == "2022-23"
     assert own["access_because"] == "You are headteacher of Alpha Primary School."
     assert other["access"] == "headline" and other["name"] == world.a.other_school.name

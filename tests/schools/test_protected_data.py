@@ -99,7 +99,7 @@ def test_categorisations_of_finished_runs_only(data):
     categorise(data.a.partnership, officer, {data.a.school: "GREEN"}, status="running")
     body = api_as(data.a.users["head"]).get("/api/p/alpha/schools/901001/categorisations/").json()
     assert [(r["category"], r["status"], r["framework"], r["framework_version"]) for r in body["results"]] == [
-        ("AMBER", "provisional", "calderdale", 1)
+        ("AMBER", "agreed", "calderdale", 1)
     ]
     listed = api_as(data.a.users["head"]).get("/api/p/alpha/categorisations/").json()["results"]
     assert [r["urn"] for r in listed] == ["901001"]

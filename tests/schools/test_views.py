@@ -294,6 +294,7 @@ def test_category_filter_lists_only_categories_the_person_may_see(world, login):
             academic_year="2018-19",
             computed_category=category,
             computed_at=timezone.now(),
+            status=Result.Status.AGREED,  # shown to the school's people (a provisional one waits for them)
         )
     url = reverse("school_list", args=[world.a.partnership.slug])
     officer = login(world.a.users["officer"])
