@@ -14,24 +14,10 @@ from partnership.models import Partnership
 from partnership.sharing import Access
 
 from . import judgements
+from .models import SCHOOL_DATA_FIELDS
 
-PUBLIC_COLUMNS = (
-    "urn",
-    "name",
-    "la_code",
-    "establishment_number",
-    "phase",
-    "school_type",
-    "type_detail",
-    "status",
-    "age_low",
-    "age_high",
-    "pupils",
-    "capacity",
-    "fsm_pct",
-    "trust_name",
-    "postcode",
-)
+# The school's public details, as imports keep them and the API shows them.
+PUBLIC_COLUMNS = ("urn", *SCHOOL_DATA_FIELDS)
 # The LA's judgements, under the API's names (schools.api.JudgementSerializer).
 JUDGEMENT_COLUMNS = (
     "self_evaluation_grade",

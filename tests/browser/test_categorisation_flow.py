@@ -11,52 +11,15 @@ The run's Celery task is held back when the run starts so that the page shows it
 runs the task's service itself while the browser polls, as a worker would.
 """
 
-import os
-import shutil
 
 import pytest
 
 from demo.data import DEMO_PASSWORD
-from demo.loader import load_demo
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 BASE = "/p/calderdale/categorisation"
 YEAR = "2018-19"  # the demo's data years are 2016-17 to 2018-19
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not shutil.which(CHROMIUM):
-        pytest.skip(f"Chromium not found at {CHROMIUM}: .ci/run installs Debian's chromium")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test itself are sync.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(
-                executable_path=CHROMIUM,
-                args=[
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                    "--no-first-run",
-                    "--disable-quic",
-                ],
-            )
-            yield browser
-            browser.close()
-    finally:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-
-
-@pytest.fixture
-def demo(db):
-    return load_demo()
 
 
 def phone(browser, base, username):
