@@ -43,17 +43,19 @@ HIDDEN_WORDS = "shown after the school's self-assessment"
 
 
 def categorisation_home(request, partnership_slug):
-    """Officers go to the runs; the people of a school to their school's categorisation."""
+    """Officers go to the runs; the people of a school to their school's categorisation; everyone else to
+    the newest finished run, which lists only the schools they may see in full."""
     if is_officer(request):
         return redirect("categorisation_run_list", partnership_slug=partnership_slug)
     own = own_school_ids(request)
     if own:
         school = next(m.school for m in request.memberships if m.school_id in own)
         return redirect("categorisation_school", partnership_slug=partnership_slug, urn=school.urn)
-    raise PermissionDenied(
-        "Categorisation is open to LA officers and to the people of each school for their own "
-        "school; open a school's page to see what you may see of it."
-    )
+    latest = selectors.run_list(request.partnership).filter(status=Run.Status.DONE).order_by("-created_at").first()
+    if latest is not None:
+        return redirect("categorisation_run_detail", partnership_slug=partnership_slug, run_uuid=latest.uuid)
+    messages.info(request, "No categorisation has been run yet in this partnership.")
+    return redirect("partnership_home", partnership_slug=partnership_slug)
 
 
 # ---- runs ----------------------------------------------------------------------------------------------
