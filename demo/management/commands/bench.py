@@ -21,7 +21,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, connections, transaction
+from django.db import connection, connections, reset_queries, transaction
 from django.http import JsonResponse
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -67,6 +67,7 @@ def _new_run(partnership, version) -> Run:
 
 def _categorise(run_id: int) -> int:
     """Execute one run as the Celery task would; the number of queries it made."""
+    reset_queries()  # the log of earlier runs: only this run's queries are counted, and the log stays small
     with CaptureQueriesContext(connection) as captured:
         run_execute(run_id=run_id)
     return len(captured.captured_queries)
@@ -76,6 +77,7 @@ def _bulk_baseline(run_id: int) -> int:
     """The same facts read and the same number of result rows written with the run's own bulk write (COPY
     on PostgreSQL, multi-row INSERT elsewhere), no rules: what is left is the cost of the rules."""
     run = Run.objects.select_related("partnership").get(pk=run_id)
+    reset_queries()
     with CaptureQueriesContext(connection) as captured:
         facts = facts_for_partnership(run.partnership, YEAR)
         now = timezone.now()
