@@ -10,37 +10,14 @@ sideways.
 The run's Celery task is held back when the run starts so that the page shows it waiting; the test then
 runs the task's service itself while the browser polls, as a worker would.
 """
-
-
 import pytest
 
-from demo.data import DEMO_PASSWORD
+from .pages import main_text, no_sideways_scroll, phone
 
 BASE = "/p/calderdale/categorisation"
 YEAR = "2018-19"  # the demo's data years are 2016-17 to 2018-19
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def phone(browser, base, username):
-    context = browser.new_context(viewport={"width": 375, "height": 812}, accept_downloads=True)
-    context.set_default_timeout(60_000)
-    page = context.new_page()
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username or email address").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-    return context, page
-
-
-def no_sideways_scroll(page, where: str) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 375, f"{where} is {width}px wide on a 375px phone"
-
-
-def main_text(page) -> str:
-    return page.locator("main").inner_text()
 
 
 def test_officer_runs_moderates_confirms_downloads_and_edits_a_threshold(browser, live_server, demo, monkeypatch):
