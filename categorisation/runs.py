@@ -34,6 +34,7 @@ RESULT_FIELDS = ("computed_category", "status", "final_category", "override_reas
 COMPUTED_FIELDS = ["framework_version", "academic_year", "computed_category", "tib", "reasons", "criteria_met",
                    "missing", "facts", "attempt", "computed_at", "status"]
 OFFICERS = frozenset({PLATFORM_ADMIN, Role.OFFICER})
+SETTLED = frozenset({Result.Status.AGREED, Result.Status.CONFIRMED})
 
 
 # ---- permissions: pure functions of the actor's roles -----------------------------------------------
@@ -124,7 +125,13 @@ def run_execute(*, run_id: int) -> Run | None:
 def _execute(run: Run) -> None:
     partnership, version = run.partnership, run.framework_version
     facts = facts_for_partnership(partnership, run.academic_year)
-    done = set(Result.objects.filter(run=run, attempt=run.attempt).values_list("school_id", flat=True))
+    earlier = Result.objects.filter(run=run).values_list("school_id", "attempt", "status")
+    done, settled = set(), {}
+    for school_id, attempt, status in earlier:
+        if attempt == run.attempt:
+            done.add(school_id)
+        if status in SETTLED:
+            settled[school_id] = status  # agreed or confirmed: a new attempt recomputes, it does not unsettle
     todo = [school_id for school_id in facts if school_id not in done]
     claims = _self_assessed(version.framework_id, run.academic_year)
     Run.objects.filter(pk=run.pk).update(total=len(facts), done_count=len(done))
@@ -132,7 +139,8 @@ def _execute(run: Run) -> None:
     for start in range(0, len(todo), BATCH_SIZE):
         batch = todo[start:start + BATCH_SIZE]
         now = timezone.now()
-        rows = [_result(run, school_id, framework, facts[school_id], claims.get(school_id), now) for school_id in batch]
+        rows = [_result(run, school_id, framework, facts[school_id], claims.get(school_id), now,
+                        settled.get(school_id)) for school_id in batch]
         with transaction.atomic():
             _store(rows)
             Run.objects.filter(pk=run.pk, status=Run.Status.RUNNING).update(
@@ -187,7 +195,8 @@ def _json_text(value) -> str | None:
     return None if value is None else json.dumps(value)
 
 
-def _result(run: Run, school_id: int, framework: dict, facts: dict, claimed: str | None, now) -> Result:
+def _result(run: Run, school_id: int, framework: dict, facts: dict, claimed: str | None, now,
+            settled: str | None = None) -> Result:
     given = engine_facts(facts)
     try:
         outcome = evaluate(framework, given, validate=False)
@@ -197,11 +206,12 @@ def _result(run: Run, school_id: int, framework: dict, facts: dict, claimed: str
     else:
         category, tib, reasons, missing = outcome.category, outcome.tib, outcome.reasons, outcome.missing
     flagged = claimed is not None and claimed != category
+    status = settled or (Result.Status.FLAGGED if flagged else Result.Status.PROVISIONAL)
     return Result(
         partnership_id=run.partnership_id, run=run, school_id=school_id, framework_version_id=run.framework_version_id,
         academic_year=run.academic_year, computed_category=category, tib=tib, reasons=reasons, criteria_met=met,
         missing=missing, facts=facts, attempt=run.attempt, computed_at=now,
-        status=Result.Status.FLAGGED if flagged else Result.Status.PROVISIONAL,
+        status=status,
     )
 
 
@@ -270,9 +280,11 @@ def result_moderate(*, actor, result: Result, note: str, agreed_category: str, o
     """Record the discussion with the school and the agreed category; differing from the computed
     category is an override and needs a reason."""
     _require(can_run_categorisation(actor_roles(actor, result.partnership)))
-    result = Result.objects.select_for_update().select_related("school", "framework_version").get(pk=result.pk)
+    result = Result.objects.select_for_update().select_related("school", "framework_version", "run").get(pk=result.pk)
     if result.status == Result.Status.CONFIRMED:
         raise ValidationError("This result is confirmed: it can no longer be moderated.")
+    if result.run.status != Run.Status.DONE:
+        raise ValidationError("The run has not finished: moderate once every school is categorised.")
     errors = {}
     if not note.strip():
         errors["note"] = "Record what was discussed with the school."

@@ -183,11 +183,25 @@ def test_a_new_attempt_recomputes_a_result_but_keeps_its_moderation(officer, rag
     result = Result.objects.get(run=run, school=data.school)
     computed = (result.computed_category, result.reasons, result.facts, result.criteria_met)
     Result.objects.filter(pk=result.pk).update(final_category="GREEN", override_reason="Agreed at the meeting.",
-                                               computed_category="stale", reasons=["stale"], facts={})
+                                               status=Result.Status.AGREED, computed_category="stale",
+                                               reasons=["stale"], facts={})
     Run.objects.filter(pk=run.pk).update(status=Run.Status.FAILED, attempt=2)
     with django_capture_on_commit_callbacks(execute=True):
         runs.run_resume(actor=officer, run=run)
     again = Result.objects.get(pk=result.pk)
     assert (again.computed_category, again.reasons, again.facts, again.criteria_met) == computed
-    assert (again.final_category, again.override_reason, again.attempt) == ("GREEN", "Agreed at the meeting.", 2)
+    assert (again.final_category, again.override_reason, again.status, again.attempt) == (
+        "GREEN", "Agreed at the meeting.", "agreed", 2)
+    # The other school, not moderated, is recomputed whole, its status too.
+    assert Result.objects.get(run=run, school=data.other_school).status == "provisional"
     assert again.uuid == result.uuid and Result.objects.filter(run=run).count() == 2
+
+
+def test_moderation_waits_for_the_run_to_finish(officer, rag, data):
+    run = Run.objects.create(partnership=rag.partnership, framework_version=rag, academic_year=YEAR,
+                             status=Run.Status.RUNNING, heartbeat_at=timezone.now())
+    result = Result.objects.create(partnership=rag.partnership, run=run, school=data.school, framework_version=rag,
+                                   academic_year=YEAR, computed_category="AMBER", computed_at=timezone.now())
+    with pytest.raises(ValidationError, match="has not finished"):
+        runs.result_moderate(actor=officer, result=result, note="Discussed.", agreed_category="AMBER")
+    assert Result.objects.get(pk=result.pk).status == "provisional"
