@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -107,44 +108,62 @@ def email_addresses(partnership, school_ids) -> dict[int, list[str]]:
     return {school_id: sorted(emails) for school_id, emails in found.items()}
 
 
+SEND_CLAIM_EXPIRES = timedelta(hours=1)  # longer than the task's time limit: the worker that claimed it is gone
+
+
+def _sendable(run: Run):
+    """The run's letters to send: never sent nor left to post, or claimed by a worker that stopped before
+    it sent (``sent_at`` set, ``sent_to`` still empty, and the claim older than the task could live)."""
+    stale = Q(sent_at__lt=timezone.now() - SEND_CLAIM_EXPIRES, sent_to="")
+    return Letter.objects.filter(result__run=run, send_note="").filter(Q(sent_at__isnull=True) | stale)
+
+
 def letters_send(*, run_id: int) -> dict[str, int]:
     """Email each written letter of a run that has not been sent. Idempotent: each letter is claimed by a
     conditional update before it is sent, so a repeated task never sends a letter twice; a letter whose
-    sending fails is released for the next attempt."""
+    sending fails is released for the next attempt, and one whose worker died is claimed again once the
+    claim is older than the task could live. What was sent is audited even when a later letter fails."""
     run = Run.objects.select_related("partnership", "confirmed_by").get(pk=run_id)
-    letters = list(Letter.objects.filter(result__run=run, sent_at__isnull=True, send_note="")
-                   .select_related("result__school").defer("pdf"))
+    letters = list(_sendable(run).select_related("result__school").defer("pdf"))
     addresses = email_addresses(run.partnership, {letter.result.school_id for letter in letters})
     sent = unsent = 0
-    for letter in letters:
-        school = letter.result.school
-        to = addresses.get(school.pk, [])
-        if not to:
-            unsent += Letter.objects.filter(pk=letter.pk, sent_at__isnull=True, send_note="").update(
-                send_note="No headteacher or governor of the school has an account with an email address: "
-                          "download the letter and post it.")
-            continue
-        if not Letter.objects.filter(pk=letter.pk, sent_at__isnull=True).update(sent_at=timezone.now()):
-            continue  # another worker has it
-        pdf = bytes(Letter.objects.values_list("pdf", flat=True).get(pk=letter.pk))
-        message = EmailMessage(
-            subject=f"{run.partnership.name}: categorisation {run.academic_year} for {school.name}",
-            body=render_to_string("emails/categorisation_letter.txt",
-                                  {"partnership": run.partnership, "school": school, "run": run}),
-            from_email=settings.DEFAULT_FROM_EMAIL, to=to,
-        )
-        message.attach(letter.filename, pdf, "application/pdf")
-        try:
-            message.send()
-        except Exception:
-            Letter.objects.filter(pk=letter.pk).update(sent_at=None)
-            raise
-        Letter.objects.filter(pk=letter.pk).update(sent_to="\n".join(to))
-        sent += 1
-    if sent or unsent:
-        audit_record(actor=run.confirmed_by, partnership=run.partnership, obj=run,
-                     action="categorisation.letters.send", after={"emailed": sent, "to_post": unsent})
+    try:
+        for letter in letters:
+            school = letter.result.school
+            to = addresses.get(school.pk, [])
+            if not to:
+                unsent += _sendable(run).filter(pk=letter.pk).update(
+                    send_note="No headteacher or governor of the school has an account with an email address: "
+                    "download the letter and post it.")
+                continue
+            if not _sendable(run).filter(pk=letter.pk).update(sent_at=timezone.now()):
+                continue  # another worker has it
+            pdf = bytes(Letter.objects.values_list("pdf", flat=True).get(pk=letter.pk))
+            message = EmailMessage(
+                subject=f"{run.partnership.name}: categorisation {run.academic_year} for {school.name}",
+                body=render_to_string("emails/categorisation_letter.txt",
+                                      {"partnership": run.partnership, "school": school, "run": run}),
+                from_email=settings.DEFAULT_FROM_EMAIL, to=to,
+            )
+            message.attach(letter.filename, pdf, "application/pdf")
+            try:
+                message.send()
+            except Exception:
+                Letter.objects.filter(pk=letter.pk).update(sent_at=None)
+                raise
+            Letter.objects.filter(pk=letter.pk).update(sent_to="\n".join(to))
+            sent += 1
+    finally:
+        if sent or unsent:
+            audit_record(actor=run.confirmed_by, partnership=run.partnership, obj=run,
+                         action="categorisation.letters.send", after={"emailed": sent, "to_post": unsent})
     return {"emailed": sent, "to_post": unsent}
+
+
+def letters_to_post(run: Run) -> list[Letter]:
+    """The run's letters nobody could be emailed, for an officer to download and post."""
+    return list(Letter.objects.filter(result__run=run).exclude(send_note="").select_related("result__school")
+                .defer("pdf").order_by("filename"))
 
 
 def letters_sending_summary(run: Run) -> dict[str, int]:

@@ -21,11 +21,12 @@ from django.views.decorators.http import require_POST
 from partnership import sharing
 from partnership.permissions import role_required
 from partnership.selectors import audit_for_object
+from schools import judgements
 from schools.selectors import get_school
 
 from .. import runs, selectors
 from ..forms import ModerationForm, ResultFilterForm, RunStartForm, SelfAssessmentForm
-from ..letters import category_labels, letters_zip
+from ..letters import category_labels, letters_sending_summary, letters_to_post, letters_zip
 from ..models import Result, Run
 from .common import (
     OFFICERS,
@@ -112,6 +113,13 @@ def _progress(run, school_ids, hidden) -> dict:
     return out
 
 
+def _log_many(request, school_ids, what: str) -> None:
+    """Log a view of each school's protected data, with the rule that allowed it, in one bulk insert."""
+    if school_ids:
+        accesses = sharing.accesses_for(request.user, request.partnership)
+        judgements.log_views(request.user, request.partnership, accesses, school_ids, what)
+
+
 def run_detail(request, partnership_slug, run_uuid):
     """A run's progress and results. Officers see every school and act on the run; anyone else sees the
     schools whose data they have full access to, counted and listed, and nothing of the others."""
@@ -133,6 +141,8 @@ def run_detail(request, partnership_slug, run_uuid):
     if hidden and filters.get("category"):
         results = results.exclude(school_id__in=hidden)  # a filter must not reveal a hidden category
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The listed schools' categories are their protected data: each one shown is logged, in one insert.
+    _log_many(request, [r.school_id for r in page], f"categorisation run {run.academic_year}")
     kept = {k: v for k, v in filters.items() if v}
     counts = selectors.run_counts(run, school_ids=school_ids, hidden=hidden)
     return render(
@@ -150,6 +160,8 @@ def run_detail(request, partnership_slug, run_uuid):
             "category_counts": [(c, counts["category"].get(c, 0)) for c in [*codes, "none", "hidden"]],
             "status_counts": [(label, counts["status"].get(value, 0)) for value, label in Result.Status.choices],
             "letters": selectors.letters_of_run(run).count() if officer and run.confirmed_at else 0,
+            "sending": letters_sending_summary(run) if officer and run.confirmed_at else None,
+            "to_post": letters_to_post(run) if officer and run.confirmed_at else [],
             "audit": audit_for_object(request.partnership, run) if officer else None,
         },
     )
@@ -208,7 +220,7 @@ def run_export(request, partnership_slug, run_uuid):
                 _cell(reasons),
             ]
         )
-        log_view(request, r.school, what)
+    _log_many(request, [r.school_id for r in results], what)
     return response
 
 

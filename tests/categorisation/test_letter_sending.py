@@ -80,3 +80,42 @@ def test_an_ended_membership_gets_no_letter(world, confirmed, officer):
     letters_send(run_id=confirmed.pk)
     assert [m.to for m in mail.outbox] == [[world.a.users["head"].email]]
     assert Result.objects.filter(run=confirmed).count() == 2
+
+
+def test_a_letter_claimed_by_a_worker_that_died_is_sent_by_the_next(world, confirmed):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    letter = Letter.objects.get(result__run=confirmed, result__school=world.a.school)
+    mail.outbox.clear()
+    # Claimed just now by a worker still sending: left alone.
+    Letter.objects.filter(pk=letter.pk).update(sent_at=timezone.now(), sent_to="")
+    assert letters_send(run_id=confirmed.pk) == {"emailed": 0, "to_post": 0} and not mail.outbox
+    # Claimed two hours ago by a worker that never finished: sent now, once.
+    Letter.objects.filter(pk=letter.pk).update(sent_at=timezone.now() - timedelta(hours=2))
+    assert letters_send(run_id=confirmed.pk) == {"emailed": 1, "to_post": 0}
+    assert len(mail.outbox) == 1 and Letter.objects.get(pk=letter.pk).sent_to
+
+
+def test_the_run_page_lists_the_letters_to_post_for_officers_only(world, confirmed, login):
+    from django.urls import reverse
+
+    url = reverse("categorisation_run_detail", args=[world.a.partnership.slug, confirmed.uuid])
+    page = login(world.a.users["officer"]).get(url).content.decode()
+    assert "1 emailed to the school's headteacher and governors, 1 to post" in page
+    assert "Letters to post (1)" in page and world.a.other_school.name in page
+    head_page = login(world.a.users["head"]).get(url).content.decode()
+    assert "Letters to post" not in head_page and "emailed" not in head_page
+
+
+def test_the_run_page_logs_each_school_it_shows(world, confirmed, login):
+    from django.urls import reverse
+
+    from partnership.models import DataAccessLog
+
+    url = reverse("categorisation_run_detail", args=[world.a.partnership.slug, confirmed.uuid])
+    DataAccessLog.objects.all().delete()
+    login(world.a.users["head"]).get(url)  # the head sees its own school only
+    logged = list(DataAccessLog.objects.values_list("username", "school_id", "what"))
+    assert logged == [(world.a.users["head"].username, world.a.school.pk, "categorisation run 2022-23")]
