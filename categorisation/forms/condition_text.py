@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import Decimal
 
 OPERATORS = {
     "=": "eq",
@@ -188,9 +189,22 @@ class _Parser:
         return tree
 
 
+MAX_LENGTH = 5000  # characters: the longest shipped condition is a few hundred
+
+
 def parse(text: str) -> dict:
     """The condition tree written in text; ConditionTextError says where the text goes wrong."""
-    return _Parser(text or "").parse()
+    text = text or ""
+    if len(text) > MAX_LENGTH:
+        raise ConditionTextError(f"the condition is {len(text)} characters long: write it in at most {MAX_LENGTH}")
+    try:
+        return _Parser(text).parse()
+    except RecursionError:
+        raise ConditionTextError("the condition nests too deeply: use fewer brackets or 'not's") from None
+    except ValueError as exc:  # e.g. a number too long to read
+        if isinstance(exc, ConditionTextError):
+            raise
+        raise ConditionTextError(f"a value cannot be read: {exc}") from None
 
 
 def value_text(value) -> str:
@@ -205,6 +219,9 @@ def value_text(value) -> str:
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
     if isinstance(value, list):
         return "[" + ", ".join(value_text(v) for v in value) + "]"
+    if isinstance(value, float):
+        # Plain decimals, never 1e-05, which the parser does not read.
+        return format(Decimal(repr(value)), "f") if "e" in repr(value) else repr(value)
     return repr(value)
 
 

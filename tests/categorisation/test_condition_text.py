@@ -90,3 +90,24 @@ def test_text_of_a_value_that_is_not_a_word_is_quoted():
     assert to_text({"fact": "x", "op": "eq", "value": 'say "and"'}) == 'x = "say \\"and\\""'
     assert parse(to_text({"fact": "x", "op": "eq", "value": 'say "and"'}))["value"] == 'say "and"'
     assert to_text({"fact": "x", "op": "eq", "value": "and"}) == 'x = "and"'
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("(" * 400 + "p8 > 1" + ")" * 400, "nests too deeply"),
+        ("not " * 1200 + "p8 > 1", "nests too deeply"),
+        ("p8 > " + "9" * 4400, "a value cannot be read"),
+        ("p8 > 1 and " * 600 + "p8 > 1", "characters long"),
+    ],
+)
+def test_text_no_parser_can_take_is_a_clear_error_not_a_crash(text, message):
+    with pytest.raises(ConditionTextError, match=message):
+        parse(text)
+
+
+@pytest.mark.parametrize("value", [1e-05, 1e-30, -3e-07, 0.1, -0.5])
+def test_small_and_large_numbers_read_back_as_written(value):
+    cond = {"fact": "p8", "op": "gt", "value": value}
+    text = to_text(cond)
+    assert "e" not in text and parse(text) == cond
