@@ -234,11 +234,15 @@ def moderation_notes(result):
     )
 
 
-def school_history(partnership: Partnership, school) -> list[dict]:
+def school_history(partnership: Partnership, school, *, to_officer: bool = True) -> list[dict]:
     """The school's category year by year (per year the confirmed result of the latest run, else the
     latest run's), oldest first, with the movement from the year before: "new", "same", "changed" (from
     which category), or "different framework". No direction is claimed: frameworks order categories by
-    precedence, which is not always severity (Milton Keynes lists its best category first)."""
+    precedence, which is not always severity (Milton Keynes lists its best category first).
+
+    For anyone but an officer (``to_officer`` False) a year's category is ``shown`` only once agreed or
+    confirmed, and a movement is given only between two shown years: "no change" next to a hidden
+    category would give it away."""
     from .models import Result
 
     results = (
@@ -252,11 +256,15 @@ def school_history(partnership: Partnership, school) -> list[dict]:
         kept = by_year.get(r.academic_year)
         if kept is None or (r.status == Result.Status.CONFIRMED and kept.status != Result.Status.CONFIRMED):
             by_year[r.academic_year] = r
+    settled = (Result.Status.AGREED, Result.Status.CONFIRMED)
     history, previous = [], None
     for year in sorted(by_year):
         r = by_year[year]
+        shown = to_officer or r.status in settled
         if previous is None:
             movement = "new"
+        elif not shown or not history[-1]["shown"]:
+            movement = ""
         elif previous.framework_version.framework_id != r.framework_version.framework_id:
             movement = "different framework"
         elif previous.category == r.category:
@@ -264,7 +272,13 @@ def school_history(partnership: Partnership, school) -> list[dict]:
         else:
             movement = "changed"
         history.append(
-            {"year": year, "result": r, "movement": movement, "from": previous.category if previous else None}
+            {
+                "year": year,
+                "result": r,
+                "shown": shown,
+                "movement": movement,
+                "from": previous.category if previous and movement == "changed" else None,
+            }
         )
         previous = r
     return history

@@ -351,7 +351,7 @@ def result_detail(request, partnership_slug, run_uuid, urn):
             "notes": selectors.moderation_notes(result) if reveal else [],
             "sa_form": sa_form if can_self_assess else None,
             "mod_form": mod_form if can_moderate else None,
-            "history": selectors.school_history(request.partnership, school),
+            "history": selectors.school_history(request.partnership, school, to_officer=is_officer(request)),
             "letter": getattr(result, "letter", None) if result.status == Result.Status.CONFIRMED else None,
             "audit": audit_for_object(request.partnership, result) if officer else None,
         },
@@ -378,7 +378,7 @@ def result_letter(request, partnership_slug, run_uuid, urn):
 def school_history(request, partnership_slug, urn):
     school = get_school(request.partnership, urn)
     access = require_full_access(request, school)
-    history = selectors.school_history(request.partnership, school)
+    history = selectors.school_history(request.partnership, school, to_officer=is_officer(request))
     log_view(request, school, "categorisation history", access)
     return render(
         request,

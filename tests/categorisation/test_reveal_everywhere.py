@@ -50,3 +50,22 @@ def test_the_category_waits_for_the_schools_self_assessment_everywhere(world, cl
     runs.self_assessment_submit(actor=head, result=Result.objects.get(run=run, school=school), category="AMBER",
                                 evidence={"rwm-low": "We agree."})
     assert seen(client, head, school) == {"filter": True, "export": "AMBER", "api": ["AMBER"]}
+
+
+def test_the_history_gives_no_movement_between_categories_not_yet_agreed(world, client, officer, rag):
+    from django.utils import timezone
+
+    from categorisation.models import Run
+
+    school = world.a.school
+    for year in ("2021-22", "2022-23"):
+        earlier = Run.objects.create(partnership=rag.partnership, framework_version=rag, academic_year=year,
+                                     status=Run.Status.DONE)
+        Result.objects.create(partnership=rag.partnership, run=earlier, school=school, framework_version=rag,
+                              academic_year=year, computed_category="AMBER", computed_at=timezone.now())
+    url = reverse("categorisation_school", args=[school.partnership.slug, school.urn])
+    client.force_login(world.a.users["head"])
+    page = client.get(url).content.decode()
+    assert page.count("not yet agreed") == 2 and "no change" not in page and "AMBER" not in page
+    client.force_login(officer)
+    assert "no change" in client.get(url).content.decode()
