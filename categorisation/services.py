@@ -179,8 +179,9 @@ def framework_edit(
 
 
 @transaction.atomic
-def framework_publish(*, actor, framework: Framework, reason: str) -> FrameworkVersion:
-    """Publish the draft as the next version number. Earlier versions stay as they were."""
+def framework_publish(*, actor, framework: Framework, reason: str, base_revision: str = "") -> FrameworkVersion:
+    """Publish the draft as the next version number. Earlier versions stay as they were. With
+    ``base_revision`` (the draft the officer saw the what-if of), a draft changed since is refused."""
     _require_manager(actor, framework.partnership)
     if not reason.strip():
         raise ValidationError({"reason": "Say why this version is published."})
@@ -188,6 +189,12 @@ def framework_publish(*, actor, framework: Framework, reason: str) -> FrameworkV
     draft = draft_version(framework)
     if draft is None:
         raise ValidationError("There is no draft to publish: edit the framework first.")
+    if base_revision and definition_revision(draft.definition) != base_revision:
+        raise ValidationError(
+            "The draft has changed since you opened this page (someone saved it in the meantime), so it was "
+            "not published. Look at what the latest draft would change, then publish it.",
+            code="stale",
+        )
     before = snapshot(draft, VERSION_FIELDS)
     last = (
         FrameworkVersion.objects.for_partnership(framework.partnership)

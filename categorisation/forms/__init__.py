@@ -80,6 +80,7 @@ class ModerationForm(forms.Form):
 
 class PublishForm(forms.Form):
     reason = forms.CharField(label="Why this version is published", widget=forms.Textarea(attrs={"rows": 2}))
+    revision = forms.CharField(widget=forms.HiddenInput, required=False)  # the draft whose what-if was shown
 
 
 class WhatIfForm(forms.Form):

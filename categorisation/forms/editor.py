@@ -447,6 +447,7 @@ class FrameworkImportForm(forms.Form):
     )
     upload = forms.FileField(label="Or upload a JSON file", required=False)
     reason = forms.CharField(label="Why you are changing it", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    revision = forms.CharField(widget=forms.HiddenInput, required=False)  # the version the page was opened on
 
     def clean(self):
         import json

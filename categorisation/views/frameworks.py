@@ -240,7 +240,10 @@ def framework_json(request, partnership_slug, framework_slug):
     form = FrameworkImportForm(
         request.POST or None,
         request.FILES or None,
-        initial={"definition": json.dumps(version.definition, indent=2, ensure_ascii=False)},
+        initial={
+            "definition": json.dumps(version.definition, indent=2, ensure_ascii=False),
+            "revision": services.definition_revision(version.definition),
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -249,6 +252,7 @@ def framework_json(request, partnership_slug, framework_slug):
                 framework=framework,
                 definition=form.cleaned_data["parsed"],
                 reason=form.cleaned_data["reason"] or "Edited as JSON.",
+                base_revision=form.cleaned_data["revision"],
             )
         except ValidationError as exc:
             form_errors(form, exc)
@@ -289,11 +293,17 @@ def framework_whatif(request, partnership_slug, framework_slug):
     framework = selectors.get_framework(request.partnership, framework_slug)
     draft = selectors.draft_version(framework)
     year_form = WhatIfForm(request.GET or {"academic_year": request.partnership.current_academic_year})
-    publish_form = PublishForm(request.POST or None)
+    publish_form = PublishForm(
+        request.POST or None,
+        initial={"revision": services.definition_revision(draft.definition) if draft else ""},
+    )
     if request.method == "POST" and publish_form.is_valid():
         try:
             version = services.framework_publish(
-                actor=request.user, framework=framework, reason=publish_form.cleaned_data["reason"]
+                actor=request.user,
+                framework=framework,
+                reason=publish_form.cleaned_data["reason"],
+                base_revision=publish_form.cleaned_data["revision"],
             )
         except ValidationError as exc:
             form_errors(publish_form, exc)

@@ -496,3 +496,38 @@ def test_the_register_flag_of_a_category_is_edited_and_kept(world, client, calde
     assert client.post(page, data).status_code == 302
     red = draft_of(calderdale).definition["categories"][0]
     assert red["register"] is False and red["tib"] is False and len(red["criteria"]) == 11
+
+
+# ---- stale pages: the JSON page and publishing check the revision too -------------------------------------
+
+
+def test_saving_json_over_a_newer_draft_is_refused_and_saves_nothing(world, client, officer, rag):
+    page = client.get(url(world, "json")).content.decode()
+    data = form_data(page, "definition")
+    # Another officer saves a draft meanwhile.
+    newer = copy.deepcopy(RAG)
+    newer["categories"][1]["criteria"][1]["when"]["value"] = 50
+    framework_edit(actor=officer, framework=rag.framework, definition=newer, reason="meanwhile")
+    mine = copy.deepcopy(RAG)
+    mine["name"] = "Mine"
+    data["definition"] = json.dumps(mine)
+    response = client.post(url(world, "json"), data)
+    assert response.status_code == 200 and "The draft has changed since you opened this page" in (
+        response.content.decode())
+    kept = draft_of(rag).definition
+    assert kept["name"] == RAG["name"] and kept["categories"][1]["criteria"][1]["when"]["value"] == 50
+
+
+def test_publishing_a_draft_changed_since_its_what_if_is_refused(world, client, officer, rag):
+    first = copy.deepcopy(RAG)
+    first["categories"][1]["criteria"][1]["when"]["value"] = 50
+    framework_edit(actor=officer, framework=rag.framework, definition=first, reason="first")
+    page = client.get(url(world, "whatif")).content.decode()
+    data = form_data(page, "reason")
+    second = copy.deepcopy(first)
+    second["categories"][1]["criteria"][1]["when"]["value"] = 45
+    framework_edit(actor=officer, framework=rag.framework, definition=second, reason="meanwhile")
+    data["reason"] = "Agreed by the board."
+    response = client.post(url(world, "whatif"), data)
+    assert response.status_code == 200 and "it was not published" in response.content.decode()
+    assert published_version(rag.framework).number == 1 and not no_draft(rag)
