@@ -33,6 +33,8 @@ def register_add(*, actor, school, reason_kind: str, reason: str, added_on) -> C
         added_by=actor,
     )
     entry.full_clean()
+    # Lock the school: two adds at once for the same reason would both find none open.
+    type(school).objects.select_for_update().filter(pk=school.pk).values_list("pk", flat=True).first()
     already = (
         ConcernRegisterEntry.objects.for_partnership(partnership)
         .filter(school=school, reason_kind=reason_kind, removed_on__isnull=True)

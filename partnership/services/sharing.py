@@ -71,6 +71,8 @@ def memorandum_record(
     partnership = school.partnership
     _require_sharing(actor, lambda a: can_manage_sharing(a, actor_roles(a, partnership), school))
     now = timezone.now()
+    # Lock the school first: two first answers at once would both find no current one.
+    type(school).objects.select_for_update().filter(pk=school.pk).values_list("pk", flat=True).first()
     current = (
         MemorandumStatus.objects.for_partnership(partnership)
         .select_for_update()
