@@ -28,8 +28,8 @@ from rest_framework.response import Response
 from categorisation.models import Result
 from categorisation.selectors import sees_unrevealed
 from partnership.api import TenantAPIMixin
-from partnership.services import log_data_view
-from partnership.sharing import access_for
+from partnership.services import log_data_view, log_data_views
+from partnership.sharing import access_for, accesses_for
 
 from . import judgements, selectors
 from .exports import JUDGEMENT_COLUMNS
@@ -433,12 +433,12 @@ class ProtectedListView(TenantAPIMixin, generics.ListAPIView):
         raise NotImplementedError
 
     def get_queryset(self):
-        self.accesses = judgements.accesses_for(self.request.user, self.request.partnership)
+        self.accesses = accesses_for(self.request.user, self.request.partnership)
         return self.protected_queryset(judgements.full_ids(self.accesses))
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        judgements.log_views(
+        log_data_views(
             request.user, request.partnership, self.accesses, [row.school_id for row in page], self.log_what
         )
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

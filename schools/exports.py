@@ -11,6 +11,7 @@ of schools.
 import csv
 
 from partnership.models import Partnership
+from partnership.services import log_data_views
 from partnership.sharing import Access
 
 from . import judgements
@@ -74,7 +75,7 @@ def school_list_csv(
     out, *, user, partnership: Partnership, schools, accesses: dict[int, Access], to_officer: bool
 ) -> int:
     """Write the schools (an iterable in the list's order, as ``selectors.school_browse`` gives them) to
-    ``out`` as CSV, given the person's accesses (``judgements.accesses_for``). Returns the rows written."""
+    ``out`` as CSV, given the person's accesses (``partnership.sharing.accesses_for``). Returns the rows written."""
     rows = [school for school in schools if school.pk in accesses and accesses[school.pk].at_least_headline]
     full = judgements.full_ids(accesses) & {school.pk for school in rows}
     indicators = judgements.latest_judgements(partnership, full) if full else {}
@@ -91,5 +92,5 @@ def school_list_csv(
         else:
             row += [None] * PROTECTED_WIDTH
         writer.writerow([_cell(value) for value in row])
-    judgements.log_views(user, partnership, accesses, [school.pk for school in rows], EXPORT_WHAT)
+    log_data_views(user, partnership, accesses, [school.pk for school in rows], EXPORT_WHAT)
     return len(rows)

@@ -1,57 +1,23 @@
 """A school's protected data outside its own page: the LA's judgements (LocalIndicator) and its
 categorisation results, and who may read them.
 
-The school list's CSV export and the protected API read through here, so both ask the sharing rules
-(partnership.sharing) the same way: one call gives the person's access to every school of the
+The school list's CSV export and the protected API read through here, so both ask the sharing rules the
+same way: ``partnership.sharing.accesses_for`` gives the person's access to every school of the
 partnership in a fixed number of queries; protected data is read only for the schools at ``full``; and
-every school whose protected data leaves is logged for its data controller, in one bulk insert.
+every school whose protected data leaves is logged for its data controller in one bulk insert
+(``partnership.services.log_data_views``).
 """
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
-from partnership import sharing
-from partnership.models import DataAccessLog, Partnership
+from partnership.models import Partnership
 from partnership.sharing import Access
 
 from .models import LocalIndicator
 
 
-def accesses_for(user, partnership: Partnership) -> dict[int, Access]:
-    """School id -> the person's access to it, with the rule, for every school of the partnership.
-
-    The same answers as ``sharing.access_for`` school by school and ``sharing.visible_school_ids`` as a
-    set (tests/schools/test_protected_data.py checks both), computed once for a whole list.
-    """
-    return sharing.accesses_for(user, partnership)
-
-
 def full_ids(accesses: dict[int, Access]) -> set[int]:
     return {school_id for school_id, access in accesses.items() if access.is_full}
-
-
-def log_views(user, partnership: Partnership, accesses: dict[int, Access], school_ids, what: str) -> int:
-    """Log one view of protected data per school (who, what, when, the rule), in one bulk insert.
-
-    The bulk form of ``partnership.services.log_data_view``; only schools at ``full`` are logged, since
-    nothing protected leaves for the others. Returns the number of rows written."""
-    now = timezone.now()
-    username = getattr(user, "username", "") or "anonymous"
-    rows = [
-        DataAccessLog(
-            partnership=partnership,
-            user=user if user.is_authenticated else None,
-            username=username,
-            school_id=school_id,
-            what=what[:200],
-            because=accesses[school_id].because[:300],
-            created_at=now,
-        )
-        for school_id in dict.fromkeys(school_ids)
-        if school_id in accesses and accesses[school_id].is_full
-    ]
-    DataAccessLog.objects.bulk_create(rows)
-    return len(rows)
 
 
 def judgement_list(partnership: Partnership, school_ids) -> QuerySet[LocalIndicator]:

@@ -14,7 +14,7 @@ from partnership.permissions import role_required
 from partnership.roles import PLATFORM_ADMIN, Role
 from partnership.selectors import audit_for_object
 from partnership.services import log_data_view
-from partnership.sharing import FULL, access_for, visible_school_ids
+from partnership.sharing import FULL, access_for, accesses_for, visible_school_ids
 
 from . import exports, judgements, selectors, services
 from .charts import Series, line_chart
@@ -78,7 +78,7 @@ def school_list(request, partnership_slug):
 def school_export(request, partnership_slug):
     """The school list as CSV, with the page's filters and sort: public columns for every school, the
     protected ones only where the person has full access, each such school logged (schools.exports)."""
-    accesses = judgements.accesses_for(request.user, request.partnership)
+    accesses = accesses_for(request.user, request.partnership)
     _form, _filters, schools = _browse(request, judgements.full_ids(accesses))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"schools-{request.partnership.slug}-{timezone.localdate():%Y-%m-%d}.csv"

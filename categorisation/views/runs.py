@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from partnership import sharing
 from partnership.permissions import role_required
 from partnership.selectors import audit_for_object
-from schools import judgements
+from partnership.services import log_data_views
 from schools.selectors import get_school
 
 from .. import runs, selectors
@@ -117,7 +117,7 @@ def _log_many(request, school_ids, what: str) -> None:
     """Log a view of each school's protected data, with the rule that allowed it, in one bulk insert."""
     if school_ids:
         accesses = sharing.accesses_for(request.user, request.partnership)
-        judgements.log_views(request.user, request.partnership, accesses, school_ids, what)
+        log_data_views(request.user, request.partnership, accesses, school_ids, what)
 
 
 def run_detail(request, partnership_slug, run_uuid):
@@ -264,8 +264,11 @@ def run_letters_zip(request, partnership_slug, run_uuid):
         raise PermissionDenied(f"You do not have full access to every school's data: {', '.join(refused[:5])}.")
     response = HttpResponse(letters_zip(letters), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="categorisation-letters-{run.academic_year}.zip"'
-    for letter in letters:
-        log_view(request, letter.result.school, f"categorisation letter {run.academic_year} (zip of all letters)")
+    _log_many(
+        request,
+        [letter.result.school_id for letter in letters],
+        f"categorisation letter {run.academic_year} (zip of all letters)",
+    )
     return response
 
 

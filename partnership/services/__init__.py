@@ -17,6 +17,7 @@ from .register import register_add, register_from_categorisation, register_notic
 from .sharing import (
     _months_before,
     log_data_view,
+    log_data_views,
     memorandum_record,
     partner_grant,
     partner_grant_end,
@@ -52,5 +53,6 @@ __all__ = [
     "sharing_recompute",
     "supports_end_expired",
     "log_data_view",
+    "log_data_views",
     "sharing_retention_apply",
 ]

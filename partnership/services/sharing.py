@@ -411,21 +411,41 @@ def supports_end_expired(*, today=None) -> dict[str, int]:
     return {slugs[pk]: n for pk, n in ended.items()}
 
 
+def _access_log_row(user, partnership_id: int, school_id: int, what: str, access, now) -> DataAccessLog:
+    return DataAccessLog(
+        partnership_id=partnership_id,
+        user=user if user is not None and user.is_authenticated else None,
+        username=getattr(user, "username", "") or "anonymous",
+        school_id=school_id,
+        what=what[:200],
+        because=access.because[:300] if access is not None else "",
+        created_at=now,
+    )
+
+
 def log_data_view(user, school, what: str, *, access=None) -> DataAccessLog:
     """Log one view of a school's protected data (who, what, when); the data controller reads it.
 
     Pages, the API and exports call it after deciding access with ``sharing.access_for``; pass that
     access to keep its reason with the row.
     """
-    return DataAccessLog.objects.create(
-        partnership=school.partnership,
-        user=user if user is not None and user.is_authenticated else None,
-        username=getattr(user, "username", "") or "anonymous",
-        school=school,
-        what=what[:200],
-        because=access.because[:300] if access is not None else "",
-        created_at=timezone.now(),
-    )
+    row = _access_log_row(user, school.partnership_id, school.pk, what, access, timezone.now())
+    row.save()
+    return row
+
+
+def log_data_views(user, partnership: Partnership, accesses: dict, school_ids, what: str) -> int:
+    """The bulk form of ``log_data_view`` for lists and exports: one row per school (each once) of
+    ``school_ids`` that ``accesses`` (``sharing.accesses_for``) has at full, in one insert; nothing
+    protected leaves for the others. Returns the number of rows written."""
+    now = timezone.now()
+    rows = [
+        _access_log_row(user, partnership.pk, school_id, what, accesses[school_id], now)
+        for school_id in dict.fromkeys(school_ids)
+        if school_id in accesses and accesses[school_id].is_full
+    ]
+    DataAccessLog.objects.bulk_create(rows)
+    return len(rows)
 
 
 def _months_before(day, months: int):

@@ -138,7 +138,7 @@ def test_protected_lists_queries_are_bounded(world, django_assert_max_num_querie
 
 
 def test_accesses_for_answers_as_the_sharing_rules_do(world):
-    """schools.judgements.accesses_for is one call for a whole list: the same answers as access_for and
+    """partnership.sharing.accesses_for is one call for a whole list: the same answers as access_for and
     visible_school_ids, for every role, including platform admins."""
     SchoolFactory(partnership=world.a.partnership, urn="901003")
     services.memorandum_record(
@@ -151,7 +151,7 @@ def test_accesses_for_answers_as_the_sharing_rules_do(world):
     )
     schools = list(School.objects.for_partnership(world.a.partnership))
     for user in [*world.a.users.values(), world.admin]:
-        accesses = judgements.accesses_for(user, world.a.partnership)
+        accesses = sharing.accesses_for(user, world.a.partnership)
         assert {s.pk: accesses[s.pk] for s in schools} == {s.pk: sharing.access_for(user, s) for s in schools}
         assert judgements.full_ids(accesses) == sharing.visible_school_ids(user, world.a.partnership, sharing.FULL)
-    assert judgements.accesses_for(world.b.users["officer"], world.a.partnership) == {}
+    assert sharing.accesses_for(world.b.users["officer"], world.a.partnership) == {}
