@@ -189,15 +189,16 @@ def self_assessed_categories(run, *, school_ids: set[int] | None = None) -> dict
 
 
 def unrevealed_school_ids(run, *, school_ids: set[int] | None = None) -> set[int]:
-    """The schools whose LA category is not shown yet to anyone but officers: the school self-assesses
-    first, so the category shows once it has, or once moderation agreed it (as on the result page)."""
+    """The schools whose LA category is not shown yet to anyone but officers: the results of the run that
+    ``revealed`` holds back (the school self-assesses first; the category shows once it has, or once
+    moderation agreed it)."""
     from .models import Result
 
-    assessed = set(self_assessed_categories(run, school_ids=school_ids))
-    rows = Result.objects.filter(run=run).exclude(status__in=[Result.Status.AGREED, Result.Status.CONFIRMED])
+    rows = Result.objects.filter(run=run)
     if school_ids is not None:
         rows = rows.filter(school_id__in=school_ids)
-    return set(rows.values_list("school_id", flat=True)) - assessed
+    shown = revealed(rows, to_officer=False).values("pk")
+    return set(rows.exclude(pk__in=shown).values_list("school_id", flat=True))
 
 
 def get_result(run, urn: str):
