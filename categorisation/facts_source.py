@@ -23,6 +23,7 @@ from schools.selectors import (
     JUDGEMENT_FACTS,
     NATIONAL_LEVELS,
     build_facts,
+    national_figures,
     previous_years,
 )
 
@@ -57,8 +58,9 @@ def facts_for_partnership(
         .order_by("school_id", "-inspection_date")
     )
     results: dict[int, dict[str, PerformanceResult]] = defaultdict(dict)
-    performance = PerformanceResult.objects.for_partnership(partnership).filter(academic_year__in=years)
-    local = LocalIndicator.objects.for_partnership(partnership).filter(academic_year=year)
+    # No ordering: the models' default one sorts by school name, which joins every school to sort them.
+    performance = PerformanceResult.objects.for_partnership(partnership).filter(academic_year__in=years).order_by()
+    local = LocalIndicator.objects.for_partnership(partnership).filter(academic_year=year).order_by()
     if school_ids is not None:
         inspections = inspections.filter(school_id__in=wanted)
         performance = performance.filter(school_id__in=wanted)
@@ -74,10 +76,11 @@ def facts_for_partnership(
             academic_year=year, level__in=NATIONAL_LEVELS, code=ENGLAND_CODE
         )
     )
+    national = national_figures(benchmarks)
     return {
         school.pk: build_facts(
             school, year, years, graded.get(school.pk, []), results.get(school.pk, {}), locals_.get(school.pk),
-            benchmarks,
+            benchmarks, national=national,
         )
         for school in schools
     }

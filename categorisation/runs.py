@@ -10,10 +10,11 @@ not grow with the number of schools, and running the same run again never makes 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, JSONField, Q
 from django.utils import timezone
 
@@ -22,8 +23,7 @@ from partnership.models import Partnership, validate_academic_year
 from partnership.roles import PLATFORM_ADMIN, Decision, Role
 from partnership.services import actor_roles, register_from_categorisation
 
-from .engine import FactsError, FrameworkError, evaluate
-from .engine.explain import criteria_met
+from .engine import Categoriser, FactsError, FrameworkError
 from .facts_source import facts_for_partnership
 from .models import Framework, FrameworkVersion, ModerationNote, Result, Run, SelfAssessment
 
@@ -113,19 +113,21 @@ def run_execute(*, run_id: int) -> Run | None:
         status=Run.Status.RUNNING, started_at=now, heartbeat_at=now)
     if not claimed:
         return None
-    run = Run.objects.select_related("partnership", "framework_version", "started_by").get(pk=run_id)
+    run = Run.objects.select_related("partnership", "framework_version__framework", "started_by").get(pk=run_id)
     try:
         _execute(run)
     except Exception as exc:
         Run.objects.filter(pk=run_id).update(status=Run.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000])
         raise
-    return Run.objects.get(pk=run_id)
+    return run
 
 
 def _execute(run: Run) -> None:
+    """Categorise the run's schools in batches, each committed with the run's progress; the last batch is
+    committed with the run's end, so a run is done exactly when its last results are stored."""
     partnership, version = run.partnership, run.framework_version
     facts = facts_for_partnership(partnership, run.academic_year)
-    earlier = Result.objects.filter(run=run).values_list("school_id", "attempt", "status")
+    earlier = list(Result.objects.filter(run=run).values_list("school_id", "attempt", "status"))
     done, settled = set(), {}
     for school_id, attempt, status in earlier:
         if attempt == run.attempt:
@@ -135,84 +137,113 @@ def _execute(run: Run) -> None:
     todo = [school_id for school_id in facts if school_id not in done]
     claims = _self_assessed(version.framework_id, run.academic_year)
     Run.objects.filter(pk=run.pk).update(total=len(facts), done_count=len(done))
-    framework = version.definition
-    for start in range(0, len(todo), BATCH_SIZE):
-        batch = todo[start:start + BATCH_SIZE]
+    categoriser = Categoriser.shared(version.definition)
+    counts: Counter = Counter()
+    batches = [todo[start:start + BATCH_SIZE] for start in range(0, len(todo), BATCH_SIZE)] or [[]]
+    for number, batch in enumerate(batches, start=1):
         now = timezone.now()
-        rows = [_result(run, school_id, framework, facts[school_id], claims.get(school_id), now,
+        rows = [_result(run, school_id, categoriser, facts[school_id], claims.get(school_id), now,
                         settled.get(school_id)) for school_id in batch]
+        counts.update(row["computed_category"] for row in rows)
         with transaction.atomic():
-            _store(rows)
-            Run.objects.filter(pk=run.pk, status=Run.Status.RUNNING).update(
-                done_count=F("done_count") + len(batch), heartbeat_at=now)
-    with transaction.atomic():
-        Run.objects.filter(pk=run.pk).update(status=Run.Status.DONE, finished_at=timezone.now(),
-                                             done_count=len(facts), error="")
-        run.refresh_from_db()
-        # One audit row for the run, with the count per category: each result keeps its own facts,
-        # reasons and computed_at, and every decision on a result (moderation, confirmation) is audited.
-        categories = Result.objects.filter(run=run).values_list("computed_category").annotate(n=Count("id"))
-        audit_record(actor=run.started_by, partnership=partnership, obj=run, action="categorisation.run.done",
-                     after={**snapshot(run, RUN_FIELDS),
-                            "categories": {c or "none": n for c, n in categories.order_by()}},
-                     reason=f"attempt {run.attempt}")
+            _store(rows, fresh=not earlier)
+            if number < len(batches):
+                Run.objects.filter(pk=run.pk, status=Run.Status.RUNNING).update(
+                    done_count=F("done_count") + len(batch), heartbeat_at=now)
+            else:
+                # A run's first attempt counts its categories from what it wrote; a resumed one, which
+                # kept earlier results, from the table.
+                _finish(run, total=len(facts), counts=None if earlier else counts)
 
 
-def _store(rows: list[Result]) -> None:
-    """Upsert a batch of results on (run, school), updating only what a run computes, so a result's
-    moderation and confirmation survive a re-run. On PostgreSQL the rows go through COPY into a
-    temporary table and one INSERT ... ON CONFLICT from it: the results are JSON-heavy, and COPY is
-    several times faster than a multi-row INSERT for them. Elsewhere, bulk_create does the same upsert."""
+def _finish(run: Run, *, total: int, counts: Counter | None) -> None:
+    run.status, run.finished_at, run.error = Run.Status.DONE, timezone.now(), ""
+    run.total = run.done_count = total
+    Run.objects.filter(pk=run.pk).update(status=run.status, finished_at=run.finished_at, done_count=total, error="")
+    if counts is None:
+        counts = dict(Result.objects.filter(run=run).values_list("computed_category").annotate(n=Count("id"))
+                      .order_by())
+    # One audit row for the run, with the count per category: each result keeps its own facts, reasons and
+    # computed_at, and every decision on a result (moderation, confirmation) is audited.
+    audit_record(actor=run.started_by, partnership=run.partnership, obj=run, action="categorisation.run.done",
+                 after={**snapshot(run, RUN_FIELDS), "categories": {c or "none": n for c, n in counts.items()}},
+                 reason=f"attempt {run.attempt}")
+
+
+def _store(rows: list[dict], *, fresh: bool = False) -> None:
+    """Write a batch of results (each a dict of the computed columns, by attribute name), upserting on
+    (run, school) and updating only what a run computes, so a result's moderation and confirmation
+    survive a re-run.
+
+    On PostgreSQL the rows go through COPY, several times faster than a multi-row INSERT for JSON-heavy
+    rows: straight into the table when the run had no results before (``fresh``), else into a temporary
+    table and one INSERT ... ON CONFLICT from it. A fresh write that meets a row after all (another worker
+    took over a stalled run) falls back to the upsert. Elsewhere, bulk_create does the same upsert."""
+    if not rows:
+        return
     if connection.vendor != "postgresql":
-        Result.objects.bulk_create(rows, update_conflicts=True, unique_fields=["run", "school"],
-                                   update_fields=COMPUTED_FIELDS)
+        Result.objects.bulk_create([Result(**row) for row in rows], update_conflicts=True,
+                                   unique_fields=["run", "school"], update_fields=COMPUTED_FIELDS)
         return
     fields = [f for f in Result._meta.concrete_fields if not f.primary_key]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(Result._meta.db_table)
+    if fresh:
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                _copy(cursor, table, columns, fields, rows)
+            return
+        except IntegrityError:
+            pass
     updates = ", ".join(
         f"{name} = EXCLUDED.{name}"
         for name in (connection.ops.quote_name(Result._meta.get_field(f).column) for f in COMPUTED_FIELDS)
     )
-    table = connection.ops.quote_name(Result._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS categorisation_result_batch ON COMMIT DELETE ROWS "
                        f"AS SELECT {columns} FROM {table} WITH NO DATA")
         # Emptied on commit; inside an outer transaction (a savepoint) an earlier batch may still be there.
         cursor.execute("DELETE FROM categorisation_result_batch")
-        # JSON as text (what COPY reads for jsonb); every other value (ids, text, booleans, integers, UUIDs,
-        # aware datetimes) is one psycopg writes as it is.
-        names = [f.attname for f in fields]
-        json_names = {f.attname for f in fields if isinstance(f, JSONField)}
-        with cursor.copy(f"COPY categorisation_result_batch ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                values = row.__dict__
-                copy.write_row([_json_text(values[n]) if n in json_names else values[n] for n in names])
+        _copy(cursor, "categorisation_result_batch", columns, fields, rows)
         cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM categorisation_result_batch "
                        f"ON CONFLICT (run_id, school_id) DO UPDATE SET {updates}")
+
+
+def _copy(cursor, table: str, columns: str, fields: list, rows: list[dict]) -> None:
+    """COPY the rows into table: JSON as text (what COPY reads for jsonb); every other value (ids, text,
+    booleans, integers, UUIDs, aware datetimes) as psycopg writes it; a column a run does not compute
+    gets the field's default (a new UUID each row for uuid)."""
+    json_names = {f.attname for f in fields if isinstance(f, JSONField)}
+    # (attribute name, is JSON, the field's default maker for a column the rows leave out)
+    plan = [(f.attname, f.attname in json_names, None if f.attname in rows[0] else f.get_default) for f in fields]
+    # COPY is psycopg's own, outside Django's cursor wrapper: its errors are made Django's here.
+    with connection.wrap_database_errors, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([default() if default is not None else _json_text(row[name]) if is_json else row[name]
+                            for name, is_json, default in plan])
 
 
 def _json_text(value) -> str | None:
     return None if value is None else json.dumps(value)
 
 
-def _result(run: Run, school_id: int, framework: dict, facts: dict, claimed: str | None, now,
-            settled: str | None = None) -> Result:
-    given = engine_facts(facts)
+def _result(run: Run, school_id: int, categoriser: Categoriser, facts: dict, claimed: str | None, now,
+            settled: str | None = None) -> dict:
+    """A school's computed result, as the values of Result's columns a run writes."""
     try:
-        outcome = evaluate(framework, given, validate=False)
-        met = criteria_met(framework, given, truth=outcome.truth)
+        outcome, met = categoriser.explain(engine_facts(facts))
     except (FactsError, FrameworkError) as exc:
         category, tib, reasons, missing, met = None, False, [f"the school's data could not be used: {exc}"], [], []
     else:
         category, tib, reasons, missing = outcome.category, outcome.tib, outcome.reasons, outcome.missing
     flagged = claimed is not None and claimed != category
     status = settled or (Result.Status.FLAGGED if flagged else Result.Status.PROVISIONAL)
-    return Result(
-        partnership_id=run.partnership_id, run=run, school_id=school_id, framework_version_id=run.framework_version_id,
-        academic_year=run.academic_year, computed_category=category, tib=tib, reasons=reasons, criteria_met=met,
-        missing=missing, facts=facts, attempt=run.attempt, computed_at=now,
-        status=status,
-    )
+    return {
+        "partnership_id": run.partnership_id, "run_id": run.pk, "school_id": school_id,
+        "framework_version_id": run.framework_version_id, "academic_year": run.academic_year,
+        "computed_category": category, "tib": tib, "reasons": reasons, "criteria_met": met, "missing": missing,
+        "facts": facts, "attempt": run.attempt, "computed_at": now, "status": status,
+    }
 
 
 def engine_facts(facts: dict) -> dict:
@@ -388,10 +419,12 @@ def framework_whatif(*, partnership: Partnership, framework: Framework, draft: F
 
     names = dict(School.objects.for_partnership(partnership).values_list("pk", "name"))
     changes, same = [], 0
+    drafted = Categoriser(draft.definition, validate=False)
+    published = Categoriser.shared(current.definition) if current else None
     for school_id, school_facts in facts.items():
         given = engine_facts(school_facts)
-        after = _safe_evaluate(draft.definition, given)
-        before = _safe_evaluate(current.definition, given) if current else None
+        after = _safe_evaluate(drafted, given)
+        before = _safe_evaluate(published, given) if published else None
         if before is not None and before.category == after.category:
             same += 1
             continue
@@ -405,10 +438,10 @@ def framework_whatif(*, partnership: Partnership, framework: Framework, draft: F
             "total": len(facts)}
 
 
-def _safe_evaluate(framework: dict, facts: dict):
+def _safe_evaluate(categoriser: Categoriser, facts: dict):
     from .engine import Result as EngineResult
 
     try:
-        return evaluate(framework, facts, validate=False)
+        return categoriser.evaluate(facts)
     except (FactsError, FrameworkError) as exc:
         return EngineResult(None, False, [f"the school's data could not be used: {exc}"], [])

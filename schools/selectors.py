@@ -228,9 +228,11 @@ def local_judgements(local: LocalIndicator | None) -> dict:
     return facts
 
 
-def build_facts(school: School, year: str, years: list[str], graded: list, results: dict, local, benchmarks) -> dict:
+def build_facts(school: School, year: str, years: list[str], graded: list, results: dict, local, benchmarks,
+                *, national: dict | None = None) -> dict:
     """One school's facts from what was read for it: graded inspections newest first (up to the year's
-    end), results by year, the year's local indicator (or None) and the year's benchmark rows. Shared by
+    end), results by year, the year's local indicator (or None) and the year's benchmark rows (or, as
+    ``national``, the national_figures already worked out from them, for many schools at once). Shared by
     school_facts and categorisation.facts_source, so the two always agree."""
     latest = graded[0] if graded else None
     previous = graded[1] if len(graded) > 1 else None
@@ -256,7 +258,7 @@ def build_facts(school: School, year: str, years: list[str], graded: list, resul
     for fact in HISTORY_FACTS:
         field = FACT_MEASURES[fact]
         facts[f"{fact}_history"] = [_number(getattr(results[y], field)) if y in results else None for y in years]
-    facts.update(national_figures(benchmarks))
+    facts.update(national_figures(benchmarks) if national is None else national)
     facts.update(local_judgements(local))
     return facts
 

@@ -177,10 +177,12 @@ def _number(v) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
-def derive(facts: dict, params: dict) -> tuple[dict, list[str], dict[str, set[str]]]:
+def derive(facts: dict, params: dict, *, only=None) -> tuple[dict, list[str], dict[str, set[str]]]:
     """Return (facts with derived values added, reasons for each derivation, gaps).
 
-    gaps maps a derived fact that could not be computed to the inputs that were missing.
+    gaps maps a derived fact that could not be computed to the inputs that were missing. ``only``: the
+    facts a framework reads, when the caller knows them; the measures it does not read are not derived
+    (each is worked out from the given facts alone, never from another measure).
     """
     out = dict(facts)
     reasons: list[str] = []
@@ -197,7 +199,7 @@ def derive(facts: dict, params: dict) -> tuple[dict, list[str], dict[str, set[st
         out["ofsted_grade"] = 4
         reasons.append(f"ofsted_grade derived as 4: {out['ofsted_category']} is an inadequate judgement")
     for name, fn in DERIVATIONS:
-        if known(out, name):
+        if known(out, name) or (only is not None and name not in only):
             continue
         value, why, missing = fn(out, params)
         if value is None:
@@ -536,3 +538,5 @@ DERIVATIONS = (
     ("attendance", _attendance),
     ("exclusions", _exclusions),
 )
+# Every fact derive can give: the measures, and what an inspection implies.
+DERIVABLE = ("ofsted_category", "consecutive_ri", "ofsted_grade", *(name for name, _ in DERIVATIONS))

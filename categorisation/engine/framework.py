@@ -20,12 +20,15 @@ category; otherwise the school gets no category and the missing facts are named.
 
 from __future__ import annotations
 
+import functools
+import json
+import math
 import re
 from dataclasses import dataclass, field
 
 from . import conditions
 from .conditions import Truth, describe, show_facts
-from .derived import derive, parameters, validate_parameters
+from .derived import DERIVABLE, derive, parameters, validate_parameters
 from .facts import FACTS, validate_facts
 
 METHODS = ("ordered", "best_fit", "decision_table")
@@ -196,8 +199,15 @@ def evaluate(fw: dict, facts: dict, *, validate: bool = True) -> Result:
     if validate:
         validate_framework(fw)
     validate_facts(facts)
-    params = parameters(fw.get("parameters"))
-    facts, derivations, gaps = derive(facts, params)
+    facts, derivations, gaps = derive(facts, parameters(fw.get("parameters")))
+    result = _decide(fw, facts)
+    result.reasons = result.reasons + _notes(derivations, gaps, _quoted(result.reasons), result.missing)
+    return result
+
+
+def _decide(fw: dict, facts: dict) -> Result:
+    """The category, TIB flag, reasons and missing facts from facts already derived, without the notes on
+    derivations: a function of the values of the facts the framework's conditions read, nothing else."""
     cats = fw["categories"]
     tib = {c["code"]: c.get("tib", False) for c in cats}
     truth = conditions.Memo(facts)
@@ -219,17 +229,117 @@ def evaluate(fw: dict, facts: dict, *, validate: bool = True) -> Result:
         candidates.append(_best_fit(cats, truth))
 
     result = _resolve(candidates)
-    shown = " ".join(result.reasons)
-    # A derivation is shown when its fact is quoted (not merely a longer name ending in it, e.g. permanent_exclusions).
-    notes = [d for d in derivations if re.search(rf"(?<!\w){re.escape(d.split(' ', 1)[0])}=", shown)]
-    for name in sorted(set(result.missing) & set(gaps)):
-        inputs = ", ".join(sorted(gaps[name] - {name}))
-        if inputs:
-            notes.append(f"{name} is missing and could not be derived: give it, or give {inputs}")
-    result.reasons = result.reasons + notes
     result.tib = bool(result.category and tib.get(result.category))
     result.truth = truth
     return result
+
+
+# A derivation is shown when its fact is quoted (not merely a longer name ending in it, e.g.
+# permanent_exclusions): one pattern per fact a derivation can give.
+_QUOTES = {name: re.compile(rf"(?<!\w){re.escape(name)}=") for name in DERIVABLE}
+
+
+def _quoted(reasons: list[str]) -> frozenset[str]:
+    """The derivable facts whose values the reasons quote."""
+    shown = " ".join(reasons)
+    return frozenset(name for name, pattern in _QUOTES.items() if pattern.search(shown))
+
+
+def _notes(derivations: list[str], gaps: dict[str, set[str]], quoted: frozenset[str], missing: list[str]) -> list[str]:
+    """How each quoted fact was derived, and for each missing fact that could not be derived, what would
+    let it be."""
+    notes = [d for d in derivations if d.split(" ", 1)[0] in quoted]
+    for name in sorted(set(missing) & set(gaps)):
+        inputs = ", ".join(sorted(gaps[name] - {name}))
+        if inputs:
+            notes.append(f"{name} is missing and could not be derived: give it, or give {inputs}")
+    return notes
+
+
+_ABSENT = object()
+
+
+def _key_part(value):
+    # Equal values of different types answer differently (1 is not true; 1 and 1.0 print differently),
+    # and -0.0 == 0.0 prints as "-0": the type, and a float's sign, are part of the key.
+    kind = type(value)
+    if kind is float:
+        return kind, value, math.copysign(1.0, value)
+    return kind, value
+
+
+class Categoriser:
+    """One framework prepared for categorising many schools, giving exactly what ``evaluate`` gives.
+
+    Its parameters are merged and the facts its conditions read are worked out once; for each school only
+    the derived facts it reads are computed, and each distinct combination of the values it reads is
+    decided once (a decision depends on nothing else), so a partnership's schools that share their
+    grades, trend and floor share one decision. The notes on derivations quote each school's own data and
+    are made per school."""
+
+    def __init__(self, fw: dict, *, validate: bool = True):
+        if validate:
+            validate_framework(fw)
+        self.fw = fw
+        self.params = parameters(fw.get("parameters"))
+        self.reads = tuple(sorted(framework_facts(fw)))
+        self._decided: dict[tuple, tuple[Result, list[dict], frozenset[str]]] = {}
+
+    @classmethod
+    def shared(cls, fw: dict) -> Categoriser:
+        """The categoriser of this framework's definition, kept for the process's later runs of the same
+        definition (every partnership using a shipped framework unchanged shares one). The framework is
+        not validated here: give only a validated (e.g. published) one."""
+        return _shared(json.dumps(fw, sort_keys=True))
+
+    @staticmethod
+    def forget_shared() -> None:
+        """Drop the kept categoriser of every definition, and their decisions (for measuring a cold run)."""
+        _shared.cache_clear()
+
+    def evaluate(self, facts: dict) -> Result:
+        return self.explain(facts)[0]
+
+    def explain(self, facts: dict) -> tuple[Result, list[dict]]:
+        """The school's result, and the criteria it meets (``criteria_met``). Raises FactsError on
+        invalid facts. The criteria are shared with other schools: read them, do not change them."""
+        from .explain import criteria_met
+
+        validate_facts(facts)
+        derived, derivations, gaps = derive(facts, self.params, only=self.reads)
+        try:
+            key = tuple(_key_part(derived.get(name, _ABSENT)) for name in self.reads)
+            entry = self._decided.get(key)
+        except TypeError:  # an unhashable value: decide this school on its own
+            key, entry = None, None
+        if entry is None:
+            decided = _decide(self.fw, derived)
+            met = criteria_met(self.fw, derived, truth=decided.truth)
+            decided.truth = None  # the first school's answers: not for others to read
+            entry = (decided, met, _quoted(decided.reasons))
+            if key is not None and len(self._decided) < MAX_DECISIONS:
+                self._decided[key] = entry
+        decided, met, quoted = entry
+        result = Result(decided.category, decided.tib,
+                        decided.reasons + _notes(derivations, gaps, quoted, decided.missing), list(decided.missing))
+        return result, met
+
+
+# Decisions a categoriser keeps: far more than the distinct combinations of the shipped frameworks' discrete
+# facts across England; a framework that tests raw numbers has more, and past this bound decides them anew.
+MAX_DECISIONS = 200_000
+
+
+@functools.lru_cache(maxsize=16)
+def _shared(definition: str) -> Categoriser:
+    return Categoriser(json.loads(definition), validate=False)
+
+
+def framework_facts(fw: dict) -> set[str]:
+    """Every fact the framework's criteria and rows test."""
+    whens = [crit["when"] for cat in fw["categories"] for crit in cat.get("criteria", [])]
+    whens += [row["when"] for row in fw.get("rows") or []]
+    return set().union(*(conditions.facts_in(when) for when in whens))
 
 
 def _ordered(cats: list[dict], truth: conditions.Memo) -> list[_Candidate]:
@@ -349,4 +459,5 @@ def describe_framework(fw: dict) -> list[str]:
     return lines
 
 
-__all__ = ["FACTS", "FrameworkError", "Result", "describe_framework", "evaluate", "validate_framework"]
+__all__ = ["FACTS", "Categoriser", "FrameworkError", "Result", "describe_framework", "evaluate", "framework_facts",
+           "validate_framework"]

@@ -205,3 +205,23 @@ def test_moderation_waits_for_the_run_to_finish(officer, rag, data):
     with pytest.raises(ValidationError, match="has not finished"):
         runs.result_moderate(actor=officer, result=result, note="Discussed.", agreed_category="AMBER")
     assert Result.objects.get(pk=result.pk).status == "provisional"
+
+
+def test_a_first_write_that_meets_a_stored_result_upserts_it(officer, rag, data):
+    """A run's first attempt writes its results straight in (COPY on PostgreSQL); if another worker stored
+    one meanwhile, the batch upserts instead: no duplicate, no failure, the new values win."""
+    run = Run.objects.create(partnership=rag.partnership, framework_version=rag, academic_year=YEAR)
+    stored = Result.objects.create(partnership=rag.partnership, run=run, school=data.school, framework_version=rag,
+                                   academic_year=YEAR, computed_category="stale", computed_at=timezone.now())
+    now = timezone.now()
+    rows = [{"partnership_id": run.partnership_id, "run_id": run.pk, "school_id": school.pk,
+             "framework_version_id": rag.pk, "academic_year": YEAR, "computed_category": "AMBER", "tib": False,
+             "reasons": ["because"], "criteria_met": [], "missing": [], "facts": {"urn": school.urn}, "attempt": 1,
+             "computed_at": now, "status": Result.Status.PROVISIONAL}
+            for school in (data.school, data.other_school)]
+    runs._store(rows, fresh=True)
+    assert Result.objects.filter(run=run).count() == 2
+    again = Result.objects.get(pk=stored.pk)
+    assert (again.computed_category, again.reasons, again.uuid) == ("AMBER", ["because"], stored.uuid)
+    other = Result.objects.get(run=run, school=data.other_school)
+    assert other.uuid not in (None, stored.uuid) and other.final_category == "" and other.confirmed_at is None

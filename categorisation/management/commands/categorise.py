@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from categorisation.engine import FactsError, FrameworkError, evaluate, validate_facts, validate_framework
+from categorisation.engine import Categoriser, FactsError, FrameworkError, validate_facts, validate_framework
 from categorisation.shipped import load_shipped, shipped_slugs
 
 
@@ -38,9 +38,10 @@ class Command(BaseCommand):
             framework = self._framework(options["framework"], options["framework_file"])
         schools = self._facts(options["facts"])
         out = []
+        categoriser = Categoriser(framework, validate=False)
         for school in schools:
             facts = {k: v for k, v in school.items() if k != "urn"}
-            result = evaluate(framework, facts, validate=False)
+            result = categoriser.evaluate(facts)
             out.append({"urn": school["urn"], "category": result.category, "tib": result.tib,
                         "reasons": result.reasons})
         self.stdout.write(json.dumps(out, indent=options["indent"] or None, ensure_ascii=False))
