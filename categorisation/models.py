@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from partnership.models import TenantModel, validate_academic_year
+from partnership.models import Partnership, TenantModel, validate_academic_year
 
 from .engine import FrameworkError, validate_framework
 
@@ -167,8 +167,11 @@ class Result(TenantModel):
         AGREED = "agreed", "Agreed"
         CONFIRMED = "confirmed", "Confirmed"
 
+    # A run writes a row per school of the country: no index that another already serves. Lookups by
+    # partnership use the (partnership, school, academic_year) index, lookups by run the (run, school) one.
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+", db_index=False)
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="results")
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="results", db_index=False)
     school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="categorisations")
     framework_version = models.ForeignKey(FrameworkVersion, on_delete=models.PROTECT, related_name="+")
     academic_year = models.CharField(max_length=7, validators=[validate_academic_year])

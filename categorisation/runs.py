@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, JSONField, Q
+from django.db.models import Count, JSONField, Q
 from django.utils import timezone
 
 from partnership.audit import audit_record, audit_record_many, snapshot
@@ -108,26 +108,29 @@ def run_execute(*, run_id: int) -> Run | None:
     or a running one whose worker stopped); schools already done in this attempt are skipped; results
     are upserted on (run, school). Returns None when there was nothing to claim."""
     now = timezone.now()
-    stale = Q(status=Run.Status.RUNNING, heartbeat_at__lt=now - STALE_AFTER)
-    claimed = Run.objects.filter(pk=run_id).filter(Q(status=Run.Status.QUEUED) | stale).update(
-        status=Run.Status.RUNNING, started_at=now, heartbeat_at=now)
-    if not claimed:
-        return None
+    claim = {"status": Run.Status.RUNNING, "started_at": now, "heartbeat_at": now}
+    # A run never started has no results yet: nothing to skip or keep. Anything else (a resumed run, a
+    # stalled one taken over) may have some.
+    first = Run.objects.filter(pk=run_id, status=Run.Status.QUEUED, started_at__isnull=True).update(**claim) == 1
+    if not first:
+        stale = Q(status=Run.Status.RUNNING, heartbeat_at__lt=now - STALE_AFTER)
+        if not Run.objects.filter(pk=run_id).filter(Q(status=Run.Status.QUEUED) | stale).update(**claim):
+            return None
     run = Run.objects.select_related("partnership", "framework_version__framework", "started_by").get(pk=run_id)
     try:
-        _execute(run)
+        _execute(run, first=first)
     except Exception as exc:
         Run.objects.filter(pk=run_id).update(status=Run.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000])
         raise
     return run
 
 
-def _execute(run: Run) -> None:
+def _execute(run: Run, *, first: bool) -> None:
     """Categorise the run's schools in batches, each committed with the run's progress; the last batch is
     committed with the run's end, so a run is done exactly when its last results are stored."""
     partnership, version = run.partnership, run.framework_version
     facts = facts_for_partnership(partnership, run.academic_year)
-    earlier = list(Result.objects.filter(run=run).values_list("school_id", "attempt", "status"))
+    earlier = [] if first else list(Result.objects.filter(run=run).values_list("school_id", "attempt", "status"))
     done, settled = set(), {}
     for school_id, attempt, status in earlier:
         if attempt == run.attempt:
@@ -136,7 +139,6 @@ def _execute(run: Run) -> None:
             settled[school_id] = status  # agreed or confirmed: a new attempt recomputes, it does not unsettle
     todo = [school_id for school_id in facts if school_id not in done]
     claims = _self_assessed(version.framework_id, run.academic_year)
-    Run.objects.filter(pk=run.pk).update(total=len(facts), done_count=len(done))
     categoriser = Categoriser.shared(version.definition)
     counts: Counter = Counter()
     batches = [todo[start:start + BATCH_SIZE] for start in range(0, len(todo), BATCH_SIZE)] or [[]]
@@ -149,7 +151,8 @@ def _execute(run: Run) -> None:
             _store(rows, fresh=not earlier)
             if number < len(batches):
                 Run.objects.filter(pk=run.pk, status=Run.Status.RUNNING).update(
-                    done_count=F("done_count") + len(batch), heartbeat_at=now)
+                    total=len(facts), done_count=len(done) + number * BATCH_SIZE,
+                    heartbeat_at=now)
             else:
                 # A run's first attempt counts its categories from what it wrote; a resumed one, which
                 # kept earlier results, from the table.
@@ -159,7 +162,8 @@ def _execute(run: Run) -> None:
 def _finish(run: Run, *, total: int, counts: Counter | None) -> None:
     run.status, run.finished_at, run.error = Run.Status.DONE, timezone.now(), ""
     run.total = run.done_count = total
-    Run.objects.filter(pk=run.pk).update(status=run.status, finished_at=run.finished_at, done_count=total, error="")
+    Run.objects.filter(pk=run.pk).update(status=run.status, finished_at=run.finished_at, total=total, done_count=total,
+                                         error="")
     if counts is None:
         counts = dict(Result.objects.filter(run=run).values_list("computed_category").annotate(n=Count("id"))
                       .order_by())

@@ -178,10 +178,9 @@ SECONDARY_PHASES = {Phase.SECONDARY, Phase.ALL_THROUGH, Phase.SIXTEEN_PLUS}
 
 def _number(value):
     """A stored Decimal as the number the source file showed: 72 for "72%", -0.57 for "-0.57"."""
-    if value is None or isinstance(value, bool):
-        return value
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
+    if type(value) is Decimal:
+        number = float(value)  # a stored figure has at most a few decimal places: exact enough as a float
+        return int(number) if number.is_integer() else number
     return value
 
 

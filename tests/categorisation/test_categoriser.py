@@ -118,3 +118,18 @@ def test_a_categoriser_refuses_bad_facts_as_evaluate_does():
     categoriser = Categoriser(load_shipped("oldham"))
     with pytest.raises(FactsError, match="ofsted_grade"):
         categoriser.evaluate({"ofsted_grade": 7})
+
+
+@pytest.mark.parametrize("name", sorted(FACTS))
+def test_the_quick_check_of_facts_never_passes_what_the_full_check_refuses(name):
+    from categorisation.engine.facts import _ACCEPTS
+
+    spec = FACTS[name]
+    candidates = [True, False, 0, 1, 2, 4, 5, -1, 20, 21, 0.5, 65.0, 100, 100.5, -10, -10.5, 10.5, 40, 41, -41,
+                  float("nan"), float("inf"), -float("inf"), "SM", "SW", "primary", "x", [], [1, None, 2.5],
+                  [float("nan")], ["a"], [True], {}, *spec.choices]
+    for value in candidates:
+        if _ACCEPTS[name](value):
+            assert spec.check(value) is None, (name, value)
+    for value in spec.choices:
+        assert _ACCEPTS[name](value), (name, value)
