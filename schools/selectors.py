@@ -254,9 +254,10 @@ def build_facts(school: School, year: str, years: list[str], graded: list, resul
     }
     for fact, field in FACT_MEASURES.items():
         facts[fact] = _number(getattr(result, field)) if result else None
+    by_year = [results.get(y) for y in years]
     for fact in HISTORY_FACTS:
         field = FACT_MEASURES[fact]
-        facts[f"{fact}_history"] = [_number(getattr(results[y], field)) if y in results else None for y in years]
+        facts[f"{fact}_history"] = [None if row is None else _number(getattr(row, field)) for row in by_year]
     facts.update(national_figures(benchmarks) if national is None else national)
     facts.update(local_judgements(local))
     return facts

@@ -28,7 +28,7 @@ OPERATORS = set(COMPARISONS) | MEMBERSHIP | UNARY
 SYMBOLS = {"eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥", "in": "in", "not_in": "not in"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Truth:
     """A three-valued answer: value True, False or None (unknown), the facts read, the facts missing."""
 
@@ -64,6 +64,35 @@ def evaluate(cond: dict, facts: dict) -> Truth:
     if op in ORDERING and (isinstance(value, str) or isinstance(target, str)):
         return Truth(False, used)
     return Truth(bool(COMPARISONS[op](value, target)), used)
+
+
+def compile_condition(cond: dict):
+    """The condition as a function of the facts giving what ``evaluate`` gives, with the tree walked once
+    here rather than at every school (for a condition asked of many schools, such as a floor standard)."""
+    if "all" in cond or "any" in cond:
+        decisive = "any" in cond
+        parts = [compile_condition(c) for c in cond["any" if decisive else "all"]]
+        return lambda facts: _combine([part(facts) for part in parts], decisive=decisive)
+    if "not" in cond:
+        inner = compile_condition(cond["not"])
+
+        def negation(facts):
+            t = inner(facts)
+            return Truth(None if t.value is None else not t.value, t.used, t.missing)
+        return negation
+    name, op = cond["fact"], cond["op"]
+    if op in ORDERING and isinstance(cond.get("value"), (int, float)) and not isinstance(cond["value"], bool) \
+            and not FACTS[name].nullable:
+        # The common leaf, a number compared with a number: checked directly; anything else as evaluate does.
+        compare, target = COMPARISONS[op], cond["value"]
+
+        def ordered(facts):
+            value = facts.get(name)
+            if value is None or isinstance(value, (str, bool)):
+                return evaluate(cond, facts)
+            return Truth(bool(compare(value, target)), {name: value})
+        return ordered
+    return lambda facts: evaluate(cond, facts)
 
 
 class Memo:

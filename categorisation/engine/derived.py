@@ -232,26 +232,41 @@ def floor_condition(phase: str, p: dict) -> dict | None:
     return None
 
 
+_FLOORS: dict[tuple[str, int], tuple[dict, object, str]] = {}
+
+
+def _floor(phase: str, p: dict):
+    """The phase's floor test compiled, and the rule in words: made once per phase for each merged set of
+    parameters (a run's are shared by all its schools). None for a phase with no floor standard."""
+    key = (phase, id(p))
+    hit = _FLOORS.get(key)
+    if hit is None or hit[0] is not p:
+        if len(_FLOORS) > 256:
+            _FLOORS.clear()
+        cond, f = floor_condition(phase, p), p["floor"]
+        if phase == "primary":
+            rule = (f"primary floor: above if RWM ≥ {f['primary_rwm_pct']:g}% or progress reading ≥ "
+                    f"{f['primary_progress_reading']:g}, maths ≥ {f['primary_progress_maths']:g} and writing ≥ "
+                    f"{f['primary_progress_writing']:g}")
+        else:
+            rule = (f"secondary floor: below if P8 < {f['secondary_p8']:g} and its CI upper bound < "
+                    f"{f['secondary_p8_ci_upper']:g}")
+        hit = _FLOORS[key] = (p, None if cond is None else conditions.compile_condition(cond), rule)
+    return hit[1], hit[2]
+
+
 def _below_floor(facts: dict, p: dict):
     if not known(facts, "phase"):
         return None, "", {"phase"}
     phase = facts["phase"]
     if phase in p["floor"]["not_applicable_phases"]:
         return False, f"no floor standard applies to phase {phase!r}", set()
-    cond = floor_condition(phase, p)
-    if cond is None:
+    test, rule = _floor(phase, p)
+    if test is None:
         return None, "", {"phase"}
-    truth = conditions.evaluate(cond, facts)
+    truth = test(facts)
     if truth.value is None:
         return None, "", truth.missing
-    f = p["floor"]
-    if phase == "primary":
-        rule = (f"primary floor: above if RWM ≥ {f['primary_rwm_pct']:g}% or progress reading ≥ "
-                f"{f['primary_progress_reading']:g}, maths ≥ {f['primary_progress_maths']:g} and writing ≥ "
-                f"{f['primary_progress_writing']:g}")
-    else:
-        rule = (f"secondary floor: below if P8 < {f['secondary_p8']:g} and its CI upper bound < "
-                f"{f['secondary_p8_ci_upper']:g}")
     return truth.value, f"{rule} ({conditions.show_facts(truth.used)})", set()
 
 

@@ -175,24 +175,29 @@ FACTS: dict[str, Fact] = {f.name: f for f in _FACTS}
 
 
 def _accepts(spec: Fact):
-    """A quick test that passes the usual allowed values of a fact; what it does not pass, Fact.check
-    decides, with the message (a run validates every school's facts, most of them fine)."""
+    """A quick test that passes the usual allowed values of a fact, None included (unknown); what it does
+    not pass, Fact.check decides, with the message."""
     if spec.kind == "bool":
-        return lambda value: type(value) is bool
+        return lambda value: value is None or type(value) is bool
     if spec.kind == "enum":
         allowed = frozenset((type(c), c) for c in spec.choices)
-        return lambda value: type(value) in (int, str) and (type(value), value) in allowed
+        return lambda value: value is None or (type(value) in (int, str) and (type(value), value) in allowed)
     if spec.kind == "series":
-        return lambda value: type(value) is list and all(
+        return lambda value: value is None or type(value) is list and all(
             v is None or type(v) is int or (type(v) is float and v - v == 0) for v in value)  # v - v: not inf, nan
     low = -math.inf if spec.minimum is None else spec.minimum
     high = math.inf if spec.maximum is None else spec.maximum
     if spec.kind == "int":
-        return lambda value: type(value) is int and low <= value <= high
-    return lambda value: (type(value) is int or (type(value) is float and value - value == 0)) and low <= value <= high
+        return lambda value: value is None or (type(value) is int and low <= value <= high)
+    return lambda value: value is None or (
+        (type(value) is int or (type(value) is float and value - value == 0)) and low <= value <= high)
 
 
 _ACCEPTS = {name: _accepts(spec) for name, spec in FACTS.items()}
+
+
+def _NOT(value) -> bool:  # an unknown fact: never passes the quick test
+    return False
 
 
 class FactsError(ValueError):
@@ -208,14 +213,18 @@ def validate_facts(facts: dict, *, ignore: tuple[str, ...] = ("urn",)) -> None:
     if not isinstance(facts, dict):
         raise FactsError([f"facts must be an object of name: value, not {type(facts).__name__}"])
     errors = []
-    for name, value in facts.items():
+    # The quick pass first (a run validates every school's facts, nearly all fine); only what it does
+    # not pass is looked at closely, for the message.
+    doubtful = [name for name, value in facts.items() if not _ACCEPTS.get(name, _NOT)(value)]
+    for name in doubtful:
         if name in ignore:
             continue
+        value = facts[name]
         spec = FACTS.get(name)
         if spec is None:
             errors.append(f"unknown fact {name!r}")
             continue
-        if value is None or _ACCEPTS[name](value):
+        if value is None:
             continue
         problem = spec.check(value)
         if problem:

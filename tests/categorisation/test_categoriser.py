@@ -133,3 +133,34 @@ def test_the_quick_check_of_facts_never_passes_what_the_full_check_refuses(name)
             assert spec.check(value) is None, (name, value)
     for value in spec.choices:
         assert _ACCEPTS[name](value), (name, value)
+
+
+def _random_condition(rng: random.Random, depth: int = 0) -> dict:
+    if depth < 3 and rng.random() < 0.4:
+        kind = rng.choice(["all", "any", "not"])
+        if kind == "not":
+            return {"not": _random_condition(rng, depth + 1)}
+        return {kind: [_random_condition(rng, depth + 1) for _ in range(rng.randint(1, 3))]}
+    name = rng.choice(["p8", "ks2_rwm_expected_pct", "ofsted_grade", "ofsted_category", "phase", "consecutive_ri"])
+    spec = FACTS[name]
+    if spec.ordered:
+        return {"fact": name, "op": rng.choice(["lt", "le", "gt", "ge", "eq", "ne"]),
+                "value": rng.choice([-0.5, 0, 2, 65, 64.9])}
+    if spec.nullable and rng.random() < 0.3:
+        return {"fact": name, "op": rng.choice(["is_null", "present"])}
+    if rng.random() < 0.3:
+        return {"fact": name, "op": "in", "value": [spec.choices[0]]}
+    return {"fact": name, "op": rng.choice(["eq", "ne"]), "value": spec.choices[-1]}
+
+
+def test_a_compiled_condition_answers_as_the_tree_does():
+    from categorisation.engine.conditions import compile_condition
+    from categorisation.engine.conditions import evaluate as evaluate_condition
+
+    rng = random.Random(7)
+    for _ in range(400):
+        cond = _random_condition(rng)
+        compiled = compile_condition(cond)
+        for _ in range(15):
+            facts = {k: v for k, v in _random_school(rng).items() if rng.random() < 0.8}
+            assert compiled(facts) == evaluate_condition(cond, facts), (cond, facts)

@@ -209,19 +209,18 @@ def test_moderation_waits_for_the_run_to_finish(officer, rag, data):
 
 def test_a_first_write_that_meets_a_stored_result_upserts_it(officer, rag, data):
     """A run's first attempt writes its results straight in (COPY on PostgreSQL); if another worker stored
-    one meanwhile, the batch upserts instead: no duplicate, no failure, the new values win."""
+    one meanwhile, the batch is written again as an upsert: no duplicate, no failure, the run's values win."""
     run = Run.objects.create(partnership=rag.partnership, framework_version=rag, academic_year=YEAR)
     stored = Result.objects.create(partnership=rag.partnership, run=run, school=data.school, framework_version=rag,
-                                   academic_year=YEAR, computed_category="stale", computed_at=timezone.now())
-    now = timezone.now()
-    rows = [{"partnership_id": run.partnership_id, "run_id": run.pk, "school_id": school.pk,
-             "framework_version_id": rag.pk, "academic_year": YEAR, "computed_category": "AMBER", "tib": False,
-             "reasons": ["because"], "criteria_met": [], "missing": [], "facts": {"urn": school.urn}, "attempt": 1,
-             "computed_at": now, "status": Result.Status.PROVISIONAL}
-            for school in (data.school, data.other_school)]
-    runs._store(rows, fresh=True)
+                                   academic_year=YEAR, computed_category="stale", reasons=["stale"],
+                                   computed_at=timezone.now())
+    runs.run_execute(run_id=run.pk)
+    run.refresh_from_db()
+    assert (run.status, run.total, run.done_count) == ("done", 2, 2)
     assert Result.objects.filter(run=run).count() == 2
     again = Result.objects.get(pk=stored.pk)
-    assert (again.computed_category, again.reasons, again.uuid) == ("AMBER", ["because"], stored.uuid)
+    assert again.computed_category == "AMBER" and again.reasons != ["stale"] and again.uuid == stored.uuid
     other = Result.objects.get(run=run, school=data.other_school)
-    assert other.uuid not in (None, stored.uuid) and other.final_category == "" and other.confirmed_at is None
+    assert other.computed_category == "RED" and other.uuid != stored.uuid and other.final_category == ""
+    done = AuditEvent.objects.get(action="categorisation.run.done", object_id=str(run.pk))
+    assert done.after["categories"] == {"AMBER": 1, "RED": 1}
