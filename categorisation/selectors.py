@@ -241,8 +241,9 @@ def school_history(partnership: Partnership, school, *, to_officer: bool = True)
     which category), or "different framework". No direction is claimed: frameworks order categories by
     precedence, which is not always severity (Milton Keynes lists its best category first).
 
-    For anyone but an officer (``to_officer`` False) a year's category is ``shown`` only once agreed or
-    confirmed, and a movement is given only between two shown years: "no change" next to a hidden
+    For anyone but an officer (``to_officer`` False) a year's category is ``shown`` by the same rule as
+    everywhere else (``revealed``: once the school has self-assessed, or the category is agreed or
+    confirmed), and a movement is given only between two shown years: "no change" next to a hidden
     category would give it away."""
     from .models import Result
 
@@ -257,11 +258,13 @@ def school_history(partnership: Partnership, school, *, to_officer: bool = True)
         kept = by_year.get(r.academic_year)
         if kept is None or (r.status == Result.Status.CONFIRMED and kept.status != Result.Status.CONFIRMED):
             by_year[r.academic_year] = r
-    settled = (Result.Status.AGREED, Result.Status.CONFIRMED)
+    visible = set() if to_officer else set(
+        revealed(Result.objects.filter(pk__in=[r.pk for r in by_year.values()]), to_officer=False)
+        .values_list("pk", flat=True))
     history, previous = [], None
     for year in sorted(by_year):
         r = by_year[year]
-        shown = to_officer or r.status in settled
+        shown = to_officer or r.pk in visible
         if previous is None:
             movement = "new"
         elif not shown or not history[-1]["shown"]:

@@ -69,3 +69,15 @@ def test_the_history_gives_no_movement_between_categories_not_yet_agreed(world, 
     assert page.count("not yet agreed") == 2 and "no change" not in page and "AMBER" not in page
     client.force_login(officer)
     assert "no change" in client.get(url).content.decode()
+
+
+def test_the_history_shows_a_year_once_the_school_has_self_assessed_as_everywhere_else(world, client, run):
+    head, school = world.a.users["head"], world.a.school
+    url = reverse("categorisation_school", args=[school.partnership.slug, school.urn])
+    client.force_login(head)
+    page = client.get(url).content.decode()
+    assert "not yet agreed" in page and "AMBER" not in page
+    runs.self_assessment_submit(actor=head, result=Result.objects.get(run=run, school=school), category="GREEN",
+                                evidence={"good": "Our own view."})
+    page = client.get(url).content.decode()
+    assert "AMBER" in page and "not yet agreed" not in page
