@@ -325,12 +325,13 @@ class Categoriser:
         return result, met
 
 
-# Decisions a categoriser keeps: far more than the distinct combinations of the shipped frameworks' discrete
-# facts across England; a framework that tests raw numbers has more, and past this bound decides them anew.
-MAX_DECISIONS = 200_000
+# Decisions a categoriser keeps (each a kilobyte or two): well above the distinct combinations of the shipped
+# frameworks' facts across England (under a thousand for Milton Keynes); a framework that tests raw numbers
+# has more, and past this bound decides the rest anew. A process keeps the categorisers of a few definitions.
+MAX_DECISIONS = 10_000
 
 
-@functools.lru_cache(maxsize=16)
+@functools.lru_cache(maxsize=8)
 def _shared(definition: str) -> Categoriser:
     return Categoriser(json.loads(definition), validate=False)
 
