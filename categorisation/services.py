@@ -353,6 +353,42 @@ def framework_category_move(
     )
 
 
+def framework_criterion_move(
+    *, actor, framework: Framework, code: str, criterion_id: str, direction: str, base_revision: str = ""
+) -> FrameworkVersion:
+    """Move a criterion one place up or down within its category (order is the order of the reasons a
+    result lists, and of the lines in the letters)."""
+    if direction not in ("up", "down"):
+        raise ValidationError("Move a criterion up or down.")
+
+    def change(definition: dict) -> dict:
+        criteria = definition["categories"][_index_of(definition, code)].get("criteria", [])
+        found = [i for i, c in enumerate(criteria) if c.get("id") == criterion_id]
+        if not found:
+            raise ValidationError(
+                f"There is no criterion {criterion_id!r} in category {code} (it may have been changed or "
+                "removed since you opened the page).",
+                code="stale",
+            )
+        i = found[0]
+        j = i - 1 if direction == "up" else i + 1
+        if not 0 <= j < len(criteria):
+            raise ValidationError(
+                f"“{criteria[i].get('label', criterion_id)}” is already {'first' if direction == 'up' else 'last'} "
+                f"in category {code}, so nothing was moved."
+            )
+        criteria[i], criteria[j] = criteria[j], criteria[i]
+        return definition
+
+    return framework_change(
+        actor=actor,
+        framework=framework,
+        change=change,
+        reason=f"Moved criterion {criterion_id} {direction} in category {code}.",
+        base_revision=base_revision,
+    )
+
+
 def framework_category_remove(
     *, actor, framework: Framework, code: str, reason: str = "", base_revision: str = ""
 ) -> FrameworkVersion:

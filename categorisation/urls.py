@@ -37,6 +37,11 @@ urlpatterns = [
         name="categorisation_framework_category_move",
     ),
     path(
+        FRAMEWORK + "edit/categories/<int:number>/criteria/<int:position>/move/",
+        views.framework_criterion_move,
+        name="categorisation_framework_criterion_move",
+    ),
+    path(
         FRAMEWORK + "edit/categories/<int:number>/remove/",
         views.framework_category_remove,
         name="categorisation_framework_category_remove",

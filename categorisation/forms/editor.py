@@ -425,6 +425,24 @@ class DetailsForm(forms.Form):
     )
 
 
+class MoveForm(forms.Form):
+    """One "Move up" or "Move down" button: the direction and the revision the page was opened on. The
+    revision is required: a move names its criterion by position, which only means something in the draft
+    the page showed."""
+
+    direction = forms.ChoiceField(
+        choices=[("up", "up"), ("down", "down")],
+        error_messages={"required": "Move up or down.", "invalid_choice": "Move up or down."},
+    )
+    revision = forms.CharField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "The page did not say which draft it showed, so nothing was moved. Open the page "
+            "again and move it from there."
+        },
+    )
+
+
 class SaveForm(forms.Form):
     """The revision the page was opened on (so a save over a newer draft is refused) and why."""
 

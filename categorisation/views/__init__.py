@@ -4,6 +4,7 @@ from .framework_parts import (
     framework_category,
     framework_category_add,
     framework_category_remove,
+    framework_criterion_move,
     framework_parameters,
     framework_rows,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "framework_category_add",
     "framework_category_move",
     "framework_category_remove",
+    "framework_criterion_move",
     "framework_clone_view",
     "framework_details",
     "framework_edit_view",

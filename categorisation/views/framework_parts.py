@@ -1,4 +1,4 @@
-"""The framework editor's part pages (officers): one category with its criteria (change, add, remove),
+"""The framework editor's part pages (officers): one category with its criteria (change, add, remove, reorder),
 the thresholds, and a decision table's rows. Each save goes through a service that ends in
 services.framework_edit; an invalid edit shows each mistake beside its field, naming the category,
 criterion or row, and saves nothing (see views.frameworks for the overview and the rest).
@@ -7,14 +7,16 @@ criterion or row, and saves nothing (see views.frameworks for the overview and t
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from partnership.permissions import role_required
 
 from .. import services
 from ..engine import PARAMETER_DEFAULTS
 from ..forms.condition_text import to_text
-from ..forms.editor import CategoryForm, CriteriaFormSet, CriterionForm, RowFormSet, SaveForm
+from ..forms.editor import CategoryForm, CriteriaFormSet, CriterionForm, MoveForm, RowFormSet, SaveForm
 from ..forms.messages import condition_field, explain, locate
 from ..forms.parameters import ParametersForm
 from ..forms.values import fact_reference
@@ -137,8 +139,19 @@ def _category_page(request, framework_slug, number: int | None):
             "errors": errors,
             "facts": fact_reference(),
             "facts_allowed": {f["name"]: f["allowed"] for f in fact_reference()},
+            "revision": revision,
+            "order": _criteria_order(original),
         },
     )
+
+
+def _criteria_order(category: dict | None) -> list[dict]:
+    """The category's criteria as saved, in order, for the move buttons (none for a new category)."""
+    criteria = (category or {}).get("criteria", [])
+    return [
+        {"number": i + 1, "label": c.get("label") or c["id"], "first": i == 0, "last": i == len(criteria) - 1}
+        for i, c in enumerate(criteria)
+    ]
 
 
 @role_required(*OFFICERS)
@@ -149,6 +162,50 @@ def framework_category(request, partnership_slug, framework_slug, number):
 @role_required(*OFFICERS)
 def framework_category_add(request, partnership_slug, framework_slug):
     return _category_page(request, framework_slug, None)
+
+
+@require_POST
+@role_required(*OFFICERS)
+def framework_criterion_move(request, partnership_slug, framework_slug, number, position):
+    """Move the criterion at ``position`` of category ``number`` one place up or down, then show the category
+    again in its new order. The page's revision is required, so a move over a changed draft is refused."""
+    framework, version, _ = _editing(request, framework_slug)
+    categories = version.definition["categories"]
+    if not 1 <= number <= len(categories):
+        raise Http404("No such category.")
+    category = categories[number - 1]
+    criteria = category.get("criteria", [])
+    if not 1 <= position <= len(criteria):
+        raise Http404("No such criterion.")
+    criterion = criteria[position - 1]
+    page = reverse(
+        "categorisation_framework_category",
+        kwargs={"partnership_slug": partnership_slug, "framework_slug": framework.slug, "number": number},
+    )
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(dict.fromkeys(m for found in form.errors.values() for m in found)))
+        return redirect(page + "#criteria-order")
+    direction = form.cleaned_data["direction"]
+    try:
+        services.framework_criterion_move(
+            actor=request.user,
+            framework=framework,
+            code=category["code"],
+            criterion_id=criterion["id"],
+            direction=direction,
+            base_revision=form.cleaned_data["revision"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(_messages_of(exc)))
+        return redirect(page + "#criteria-order")
+    now = position - 1 if direction == "up" else position + 1
+    messages.success(
+        request,
+        f"Moved “{criterion.get('label') or criterion['id']}” {direction}: it is now criterion {now} of "
+        f"{len(criteria)} in category {category['code']}. The draft is saved.",
+    )
+    return redirect(page + f"#order-{now}")
 
 
 @role_required(*OFFICERS)

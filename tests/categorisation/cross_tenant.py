@@ -54,6 +54,10 @@ def _category_kwargs(world):
     return {"framework_slug": _framework(world).slug, "number": 1}
 
 
+def _criterion_kwargs(world):
+    return {"framework_slug": _framework(world).slug, "number": 1, "position": 1}
+
+
 def _result_kwargs(world):
     return {"run_uuid": _run(world).uuid, "urn": world.a.school.urn}
 
@@ -82,4 +86,5 @@ CATEGORISATION_URLS: dict = {
     "categorisation_framework_category": _category_kwargs,
     "categorisation_framework_category_move": _category_kwargs,
     "categorisation_framework_category_remove": _category_kwargs,
+    "categorisation_framework_criterion_move": _criterion_kwargs,
 }
