@@ -76,6 +76,11 @@ def school_local_indicators(school: School) -> QuerySet[LocalIndicator]:
     return LocalIndicator.objects.for_partnership(school.partnership).filter(school=school).order_by("-academic_year")
 
 
+def school_local_indicator(school: School, year: str) -> LocalIndicator | None:
+    """The LA's judgements of the school for one academic year, or None where none are recorded."""
+    return school_local_indicators(school).filter(academic_year=year).first()
+
+
 def school_results(school: School) -> QuerySet[PerformanceResult]:
     return PerformanceResult.objects.for_partnership(school.partnership).filter(school=school).order_by("academic_year")
 

@@ -1,14 +1,18 @@
 """Writes for schools and clusters. Each takes a keyword-only actor and audits what it changes."""
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from partnership.audit import audit_record, audit_record_many, snapshot
-from partnership.models import Partnership
+from partnership.models import Partnership, validate_academic_year
+from partnership.roles import PLATFORM_ADMIN, Decision, Role
+from partnership.services import actor_roles
 
 from .importers import IMPORTERS, run_import, summary_lines
-from .models import SCHOOL_DATA_FIELDS, Cluster, ClusterMembership, ImportRun, School
+from .models import SCHOOL_DATA_FIELDS, Cluster, ClusterMembership, ImportRun, LocalIndicator, School
 
 SCHOOL_FIELDS = ("urn", *SCHOOL_DATA_FIELDS)
 
@@ -95,6 +99,102 @@ def cluster_add_school(
         reason=reason,
     )
     return membership
+
+
+# ---- the LA's judgements of one school ------------------------------------------------------------
+
+JUDGEMENT_RECORDERS = frozenset({PLATFORM_ADMIN, Role.OFFICER})
+# What an officer records for a school and a year: the judgement facts categorisation reads
+# (schools.selectors.JUDGEMENT_FACTS) and the rest of the year's local data, as the CSV template has them.
+JUDGEMENT_FIELDS = (
+    "self_evaluation_grade",
+    "sef_validated_grade",
+    "self_evaluation_accurate",
+    "judged_securely_good",
+    "likely_next_ofsted_grade",
+    "recent_s8_with_priorities",
+    "teaching_quality",
+    "leadership_governance",
+    "behaviour_concern",
+    "finance_concern",
+    "outward_facing",
+    "complaints",
+)
+
+
+def can_record_judgements(roles) -> Decision:
+    if JUDGEMENT_RECORDERS & set(roles):
+        return True, "LA officers record their partnership's judgements of its schools."
+    return False, "Only an LA officer of this partnership can record its judgements of a school."
+
+
+@dataclass(frozen=True)
+class JudgementsRecorded:
+    """What school_judgements_record did: the year's row (unsaved when there was nothing to record),
+    whether it was new, and the fields whose values changed (none: nothing was written)."""
+
+    indicator: LocalIndicator
+    created: bool
+    changed: tuple[str, ...]
+
+
+@transaction.atomic
+def school_judgements_record(
+    *, actor, school: School, academic_year: str, values: dict, reason: str = ""
+) -> JudgementsRecorded:
+    """Record (create or change) the LA's judgements of one school for one academic year.
+
+    ``values`` maps some of JUDGEMENT_FIELDS to the model's values (blank or None: not judged); a field
+    left out keeps its value. The year's row is locked while it changes; a new row is made only when
+    something is judged. Validated in full before it is saved, audited with the values before and after;
+    all or nothing. An unchanged answer writes nothing.
+    """
+    partnership = school.partnership
+    allowed, why = can_record_judgements(actor_roles(actor, partnership))
+    if not allowed:
+        raise PermissionDenied(why)
+    try:
+        validate_academic_year(academic_year)
+    except ValidationError as exc:
+        raise ValidationError({"academic_year": exc.messages}) from exc
+    unknown = sorted(set(values) - set(JUDGEMENT_FIELDS))
+    if unknown:
+        raise ValidationError(f"These are not judgements an officer records: {', '.join(unknown)}.")
+    indicator = (
+        LocalIndicator.objects.for_partnership(partnership)
+        .select_for_update()
+        .filter(school=school, academic_year=academic_year)
+        .first()
+    )
+    created = indicator is None
+    if created:
+        indicator = LocalIndicator(partnership=partnership, school=school, academic_year=academic_year)
+    before = snapshot(indicator, JUDGEMENT_FIELDS)
+    for name, value in values.items():
+        setattr(indicator, name, value)
+    after = snapshot(indicator, JUDGEMENT_FIELDS)
+    changed = tuple(name for name in JUDGEMENT_FIELDS if before[name] != after[name])
+    if not changed:
+        return JudgementsRecorded(indicator=indicator, created=False, changed=())
+    indicator.full_clean()
+    try:
+        with transaction.atomic():  # a savepoint: a clash below leaves the outer transaction usable
+            indicator.save()
+    except IntegrityError as exc:  # another officer (or an import) made the year's row in the meantime
+        raise ValidationError(
+            f"{school.name}'s judgements for {academic_year} were recorded by someone else at the same moment: "
+            "nothing was saved. Open the page again to see them."
+        ) from exc
+    audit_record(
+        actor=actor,
+        partnership=partnership,
+        obj=indicator,
+        action="local.create" if created else "local.update",
+        before=None if created else before,
+        after=after,
+        reason=reason,
+    )
+    return JudgementsRecorded(indicator=indicator, created=created, changed=changed)
 
 
 # ---- imports -----------------------------------------------------------------------------------

@@ -8,8 +8,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from partnership.models import validate_academic_year
 from partnership.permissions import role_required
 from partnership.roles import PLATFORM_ADMIN, Role
 from partnership.selectors import audit_for_object
@@ -18,7 +19,7 @@ from partnership.sharing import FULL, access_for, accesses_for, visible_school_i
 
 from . import exports, judgements, selectors, services
 from .charts import Series, line_chart
-from .forms import ImportUploadForm, SchoolFilterForm
+from .forms import ImportUploadForm, JudgementsForm, SchoolFilterForm
 from .importers import summary_lines
 from .importers.local import TEMPLATE_COLUMNS, TEMPLATE_EXAMPLE
 
@@ -160,7 +161,68 @@ def school_detail(request, partnership_slug, urn):
             "charts": _trend_charts(trends),
             "access": access,
             "local_indicators": local,
+            # Officers record the LA's judgements; the link offers the partnership's current year.
+            "can_record_judgements": services.can_record_judgements(request.roles)[0],
+            "judgements_year": request.partnership.current_academic_year,
             "audit": audit_for_object(request.partnership, school) if AUDIT_READERS & request.roles else None,
+        },
+    )
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    """A service's validation error on the form: on the field it names, else above the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.OFFICER)
+def school_judgements(request, partnership_slug, urn, year):
+    """Record (create or change) the LA's judgements of one school for one academic year."""
+    school = selectors.get_school(request.partnership, urn)
+    try:
+        validate_academic_year(year)
+    except ValidationError as exc:
+        context = {
+            "school": school,
+            "year_error": exc.messages[0],
+            "current_year": request.partnership.current_academic_year,
+        }
+        return render(request, "schools/school_judgements.html", context, status=404)
+    indicator = selectors.school_local_indicator(school, year)
+    form = JudgementsForm(request.POST if request.method == "POST" else None, indicator=indicator)
+    if request.method == "POST" and form.is_valid():
+        try:
+            recorded = services.school_judgements_record(
+                actor=request.user, school=school, academic_year=year, values=form.cleaned_data
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            if not recorded.changed:
+                messages.info(request, f"Nothing changed in {school.name}'s judgements for {year}.")
+            else:
+                done = "recorded" if recorded.created else f"updated ({len(recorded.changed)} changed)"
+                messages.success(
+                    request,
+                    f"{school.name}'s judgements for {year} are {done}. "
+                    "Categorisation runs started from now on use them.",
+                )
+            return redirect("school_detail", partnership_slug=partnership_slug, urn=school.urn)
+    # The current judgements are the school's protected data: the view of them is logged.
+    log_data_view(request.user, school, f"judgements page {year}", access=access_for(request.user, school))
+    return render(
+        request,
+        "schools/school_judgements.html",
+        {
+            "school": school,
+            "year": year,
+            "form": form,
+            "indicator": indicator,
+            "audit": audit_for_object(request.partnership, indicator) if indicator is not None else None,
         },
     )
 

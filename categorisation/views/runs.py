@@ -22,7 +22,7 @@ from partnership import sharing
 from partnership.permissions import role_required
 from partnership.selectors import audit_for_object
 from partnership.services import log_data_views
-from schools.selectors import get_school
+from schools.selectors import JUDGEMENT_FACTS, get_school
 
 from .. import runs, selectors
 from ..forms import ModerationForm, ResultFilterForm, RunStartForm, SelfAssessmentForm
@@ -344,6 +344,7 @@ def result_detail(request, partnership_slug, run_uuid, urn):
             "reveal": reveal,
             "officer": officer,
             "facts": [(k, _show(v)) for k, v in sorted(result.facts.items()) if k != "urn"],
+            "missing_judgements": [f for f in result.missing if f in JUDGEMENT_FACTS] if officer else [],
             "assessment": assessment,
             "evidence": [
                 (f"{cat['code']}: {crit['label']}", assessment.evidence.get(crit["id"]))

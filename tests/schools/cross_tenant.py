@@ -19,6 +19,7 @@ SCHOOLS_URLS = {
     "school_list": lambda w: {},
     "school_export": lambda w: {},  # A's school list as CSV
     "school_detail": lambda w: {"urn": w.a.school.urn},
+    "school_judgements": lambda w: {"urn": w.a.school.urn, "year": "2022-23"},  # A's LA judgements (protected)
     "cluster_list": lambda w: {},
     "cluster_detail": lambda w: {"cluster_slug": w.a.cluster.slug},
     "import_list": lambda w: {},
