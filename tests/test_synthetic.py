@@ -138,3 +138,19 @@ def test_a_country_that_was_categorised_can_be_generated_again(capsys):
     counts = run(capsys, partnerships=2, schools=10, seed=2)
     assert counts["schools"] == 10 and School.objects.count() == 10
     assert not Run.objects.exists() and not Result.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)  # the bench vacuums between measurements, outside any transaction
+def test_the_bench_prints_each_figure_beside_its_baseline_for_a_small_country(capsys):
+    run(capsys, partnerships=3, schools=40, seed=3)
+    call_command("bench", "--workers=1", "--national-repeats=2", "--letters=2", "--repeats=2")
+    figures = json.loads(capsys.readouterr().out)
+    national = figures["national_categorisation_one_process"]
+    assert national["partnerships"] == 3 and national["schools_categorised_and_stored"] == 40
+    assert len(national["seconds_each"]) == len(national["baseline_each"]) == 2
+    assert national["seconds"] > 0 and national["baseline_bulk_sql_seconds"] > 0
+    # A run's queries do not grow with its schools: the same few for every partnership.
+    assert national["queries_per_partnership_max"] <= 15
+    assert figures["letters"]["letters"] == 2 and figures["letters"]["average_bytes"] > 1000
+    page = figures["school_list_page"]
+    assert page["schools_in_database"] == 40 and page["queries"] > page["baseline_queries"] == 1

@@ -114,7 +114,9 @@ def _timed(work, run_ids: list[int], workers: int) -> tuple[float, list[int]]:
     return time.perf_counter() - started, queries
 
 
-def bench_national(partnerships, actor, workers: int = 1) -> dict:
+def bench_national(partnerships, actor, workers: int = 1, repeats: int = 1) -> dict:
+    """The national run and its baseline, each measured ``repeats`` times in turn (this machine's speed
+    drifts: the median is the figure, and every measurement is given)."""
     versions = {p.pk: _version(actor, p) for p in partnerships}
 
     def fresh_runs() -> list[int]:
@@ -127,12 +129,17 @@ def bench_national(partnerships, actor, workers: int = 1) -> dict:
                 cursor.execute(f"VACUUM ANALYZE {Result._meta.db_table}, {Run._meta.db_table}")
         return runs
 
-    # Each measurement starts cold: no decisions kept from an earlier run in this process (a long-lived
-    # Celery worker keeps them from one run to the next, which only makes later runs faster).
-    Categoriser.forget_shared()
-    rules_seconds, queries = _timed(_categorise, fresh_runs(), workers)
-    stored = Result.objects.filter(run__partnership__in=partnerships).count()
-    baseline_seconds, _ = _timed(_bulk_baseline, fresh_runs(), workers)
+    rules, baseline, queries = [], [], []
+    for _ in range(repeats):
+        # Each measurement starts cold: no decisions kept from an earlier run in this process (a long-lived
+        # Celery worker keeps them from one run to the next, which only makes later runs faster).
+        Categoriser.forget_shared()
+        seconds, queries = _timed(_categorise, fresh_runs(), workers)
+        rules.append(seconds)
+        stored = Result.objects.filter(run__partnership__in=partnerships).count()
+        seconds, _ = _timed(_bulk_baseline, fresh_runs(), workers)
+        baseline.append(seconds)
+    rules_seconds, baseline_seconds = statistics.median(rules), statistics.median(baseline)
     return {
         "partnerships": len(partnerships),
         "worker_processes": workers,
@@ -140,6 +147,8 @@ def bench_national(partnerships, actor, workers: int = 1) -> dict:
         "seconds": round(rules_seconds, 2),
         "baseline_bulk_sql_seconds": round(baseline_seconds, 2),
         "ratio_to_baseline": round(rules_seconds / baseline_seconds, 2) if baseline_seconds else None,
+        "seconds_each": [round(s, 2) for s in rules],
+        "baseline_each": [round(s, 2) for s in baseline],
         "queries_per_partnership_max": max(queries),
         "queries_per_partnership_median": statistics.median(queries),
     }
@@ -199,11 +208,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--letters", type=int, default=20)
         parser.add_argument("--repeats", type=int, default=20)
+        parser.add_argument("--national-repeats", type=int, default=3,
+                            help="Times the national run and its baseline are each measured (the median is "
+                                 "the figure).")
         parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                             help="Processes the national run is shared among, as Celery workers would share "
                                  "the partnerships' runs (default: one per core). It is also measured on one.")
 
-    def handle(self, *args, letters, repeats, workers, **options):
+    def handle(self, *args, letters, repeats, workers, national_repeats, **options):
         partnerships = list(Partnership.objects.filter(slug__startswith=SYNTHETIC_PREFIX).order_by("slug"))
         if not partnerships:
             raise CommandError("No synthetic partnerships: run `python manage.py generate_england` first.")
@@ -214,11 +226,11 @@ class Command(BaseCommand):
             "database": connection.vendor,
             "machine": {"python": platform.python_version(), "processor": platform.machine(),
                         "cores": os.cpu_count()},
-            "national_categorisation_one_process": bench_national(partnerships, actor, 1),
+            "national_categorisation_one_process": bench_national(partnerships, actor, 1, national_repeats),
             "letters": bench_letters(partnerships, actor, letters),
         }
         if workers > 1:
-            figures["national_categorisation"] = bench_national(partnerships, actor, workers)
+            figures["national_categorisation"] = bench_national(partnerships, actor, workers, national_repeats)
         largest = max(partnerships, key=lambda p: School.objects.for_partnership(p).count())
         figures["school_list_page"] = bench_school_list(largest, actor, repeats)
         self.stdout.write(json.dumps(figures, indent=2))
