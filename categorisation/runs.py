@@ -125,7 +125,7 @@ def run_execute(*, run_id: int) -> Run | None:
     return run
 
 
-def _execute(run: Run, *, first: bool) -> None:
+def _execute(run: Run, *, first: bool, retry: bool = True) -> None:
     """Categorise the run's schools in batches, each committed with the run's progress; the last batch is
     committed with the run's end, so a run is done exactly when its last results are stored."""
     partnership, version = run.partnership, run.framework_version
@@ -139,9 +139,9 @@ def _execute(run: Run, *, first: bool) -> None:
             settled[school_id] = status  # agreed or confirmed: a new attempt recomputes, it does not unsettle
     todo = [school_id for school_id in facts if school_id not in done]
     claims = _self_assessed(version.framework_id, run.academic_year)
+    Run.objects.filter(pk=run.pk).update(total=len(facts), done_count=len(done))
     categoriser = Categoriser.shared(version.definition)
     counts: Counter = Counter()
-    fresh = not earlier
     batches = [todo[start:start + BATCH_SIZE] for start in range(0, len(todo), BATCH_SIZE)] or [[]]
     for number, batch in enumerate(batches, start=1):
         now = timezone.now()
@@ -149,16 +149,16 @@ def _execute(run: Run, *, first: bool) -> None:
                         settled.get(school_id)) for school_id in batch]
         counts.update(row["computed_category"] for row in rows)
         try:
-            _commit_batch(run, rows, fresh=fresh, last=number == len(batches), total=len(facts),
+            _commit_batch(run, rows, fresh=not earlier, last=number == len(batches), total=len(facts),
                           done_count=len(done) + number * BATCH_SIZE, counts=None if earlier else counts)
         except IntegrityError:
-            if not fresh:
+            if earlier or not retry:
                 raise
-            # Another worker stored some of these meanwhile (it took over a run it thought stalled): the
-            # batch is written again as an upsert, and so is every later one.
-            fresh = False
-            _commit_batch(run, rows, fresh=fresh, last=number == len(batches), total=len(facts),
-                          done_count=len(done) + number * BATCH_SIZE, counts=None)
+            # Another worker stored results of this run meanwhile (it took over a run it thought stalled):
+            # start again from what is stored, as a resumed run does, skipping what is done and keeping
+            # what is settled.
+            _execute(run, first=False, retry=False)
+            return
 
 
 @transaction.atomic
@@ -195,15 +195,16 @@ def _store(rows: list[dict], *, fresh: bool = False) -> None:
     (run, school) and updating only what a run computes, so a result's moderation and confirmation
     survive a re-run.
 
-    On PostgreSQL the rows go through COPY, several times faster than a multi-row INSERT for JSON-heavy
-    rows: straight into the table when the run had no results before (``fresh``; if one is there after
-    all, IntegrityError, for the caller to write the batch again not fresh), else into a temporary table
-    and one INSERT ... ON CONFLICT from it. Elsewhere, bulk_create does the same upsert."""
+    When the run had no results before (``fresh``) the rows are inserted, and a row there after all is an
+    IntegrityError for the caller. On PostgreSQL the rows go through COPY, several times faster than a
+    multi-row INSERT for JSON-heavy rows: straight into the table when fresh, else into a temporary table
+    and one INSERT ... ON CONFLICT from it. Elsewhere, bulk_create does the same."""
     if not rows:
         return
     if connection.vendor != "postgresql":
-        Result.objects.bulk_create([Result(**row) for row in rows], update_conflicts=True,
-                                   unique_fields=["run", "school"], update_fields=COMPUTED_FIELDS)
+        upsert = {} if fresh else {"update_conflicts": True, "unique_fields": ["run", "school"],
+                                   "update_fields": COMPUTED_FIELDS}
+        Result.objects.bulk_create([Result(**row) for row in rows], **upsert)
         return
     fields = [f for f in Result._meta.concrete_fields if not f.primary_key]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
@@ -438,7 +439,8 @@ def framework_whatif(*, partnership: Partnership, framework: Framework, draft: F
     names = dict(School.objects.for_partnership(partnership).values_list("pk", "name"))
     changes, same = [], 0
     drafted = Categoriser(draft.definition, validate=False)
-    published = Categoriser.shared(current.definition) if current else None
+    # Not the shared categorisers: a web process keeps no decisions between requests.
+    published = Categoriser(current.definition, validate=False) if current else None
     for school_id, school_facts in facts.items():
         given = engine_facts(school_facts)
         after = _safe_evaluate(drafted, given)

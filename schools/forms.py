@@ -196,8 +196,14 @@ class JudgementsForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, indicator: LocalIndicator | None = None, **kwargs):
+    # The judgements as the page showed them: a save over judgements changed since is refused.
+    revision = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, indicator: LocalIndicator | None = None, revision: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
+            if name == "revision":
+                field.initial = revision
+                continue
             value = getattr(indicator, name) if indicator is not None else None
             field.initial = _answer(value) if isinstance(field, JudgementField) else value

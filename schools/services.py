@@ -1,5 +1,7 @@
 """Writes for schools and clusters. Each takes a keyword-only actor and audits what it changes."""
 
+import hashlib
+import json
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -138,9 +140,16 @@ class JudgementsRecorded:
     changed: tuple[str, ...]
 
 
+def judgements_revision(indicator: LocalIndicator | None) -> str:
+    """A short fingerprint of the judgements as they stand (none yet: the empty one), for a page to send
+    back so that a save over judgements changed since it was opened is refused."""
+    values = snapshot(indicator, JUDGEMENT_FIELDS) if indicator is not None and indicator.pk else {}
+    return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
 @transaction.atomic
 def school_judgements_record(
-    *, actor, school: School, academic_year: str, values: dict, reason: str = ""
+    *, actor, school: School, academic_year: str, values: dict, reason: str = "", base_revision: str = ""
 ) -> JudgementsRecorded:
     """Record (create or change) the LA's judgements of one school for one academic year.
 
@@ -166,6 +175,12 @@ def school_judgements_record(
         .filter(school=school, academic_year=academic_year)
         .first()
     )
+    if base_revision and base_revision != judgements_revision(indicator):
+        raise ValidationError(
+            f"{school.name}'s judgements for {academic_year} have changed since you opened this page (someone "
+            "else saved, or an import ran): nothing was saved. Check them as they are now and answer again.",
+            code="stale",
+        )
     created = indicator is None
     if created:
         indicator = LocalIndicator(partnership=partnership, school=school, academic_year=academic_year)

@@ -178,28 +178,45 @@ def _form_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+# Years an officer may record judgements for: back this many from the partnership's current year, and the next.
+JUDGEMENT_YEARS_BACK = 10
+
+
 @require_http_methods(["GET", "POST"])
 @role_required(Role.OFFICER)
 def school_judgements(request, partnership_slug, urn, year):
     """Record (create or change) the LA's judgements of one school for one academic year."""
     school = selectors.get_school(request.partnership, urn)
+    current = request.partnership.current_academic_year
     try:
         validate_academic_year(year)
+        first, last = int(current[:4]) - JUDGEMENT_YEARS_BACK, int(current[:4]) + 1
+        if not first <= int(year[:4]) <= last:
+            raise ValidationError(
+                f"Judgements are recorded for the years {first}-{(first + 1) % 100:02d} to "
+                f"{last}-{(last + 1) % 100:02d}, not {year}."
+            )
     except ValidationError as exc:
-        context = {
-            "school": school,
-            "year_error": exc.messages[0],
-            "current_year": request.partnership.current_academic_year,
-        }
+        context = {"school": school, "year_error": exc.messages[0], "current_year": current}
         return render(request, "schools/school_judgements.html", context, status=404)
     indicator = selectors.school_local_indicator(school, year)
-    form = JudgementsForm(request.POST if request.method == "POST" else None, indicator=indicator)
+    form = JudgementsForm(
+        request.POST if request.method == "POST" else None,
+        indicator=indicator,
+        revision=services.judgements_revision(indicator),
+    )
     if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        revision = values.pop("revision")
         try:
             recorded = services.school_judgements_record(
-                actor=request.user, school=school, academic_year=year, values=form.cleaned_data
+                actor=request.user, school=school, academic_year=year, values=values, base_revision=revision
             )
         except ValidationError as exc:
+            if not hasattr(exc, "error_dict") and any(error.code == "stale" for error in exc.error_list):
+                # The page is shown again as the judgements now stand, with why nothing was saved.
+                messages.error(request, exc.messages[0])
+                return redirect("school_judgements", partnership_slug=partnership_slug, urn=school.urn, year=year)
             _form_errors(form, exc)
         else:
             if not recorded.changed:

@@ -201,7 +201,8 @@ def evaluate(fw: dict, facts: dict, *, validate: bool = True) -> Result:
     validate_facts(facts)
     facts, derivations, gaps = derive(facts, parameters(fw.get("parameters")))
     result = _decide(fw, facts)
-    result.reasons = result.reasons + _notes(derivations, gaps, _quoted(result.reasons), result.missing)
+    quoted = _quoted(result.reasons, framework_facts(fw))
+    result.reasons = result.reasons + _notes(derivations, gaps, quoted, result.missing)
     return result
 
 
@@ -239,10 +240,11 @@ def _decide(fw: dict, facts: dict) -> Result:
 _QUOTES = {name: re.compile(rf"(?<!\w){re.escape(name)}=") for name in DERIVABLE}
 
 
-def _quoted(reasons: list[str]) -> frozenset[str]:
-    """The derivable facts whose values the reasons quote."""
+def _quoted(reasons: list[str], reads) -> frozenset[str]:
+    """The derivable facts the framework reads whose values the reasons quote (a criterion's label that
+    happens to contain "below_floor=" does not make a note of a measure the framework never reads)."""
     shown = " ".join(reasons)
-    return frozenset(name for name, pattern in _QUOTES.items() if pattern.search(shown))
+    return frozenset(name for name, pattern in _QUOTES.items() if name in reads and pattern.search(shown))
 
 
 def _notes(derivations: list[str], gaps: dict[str, set[str]], quoted: frozenset[str], missing: list[str]) -> list[str]:
@@ -316,7 +318,7 @@ class Categoriser:
             decided = _decide(self.fw, derived)
             met = criteria_met(self.fw, derived, truth=decided.truth)
             decided.truth = None  # the first school's answers: not for others to read
-            entry = (decided, met, _quoted(decided.reasons))
+            entry = (decided, met, _quoted(decided.reasons, self.reads))
             if key is not None and len(self._decided) < MAX_DECISIONS:
                 self._decided[key] = entry
         decided, met, quoted = entry
@@ -325,13 +327,14 @@ class Categoriser:
         return result, met
 
 
-# Decisions a categoriser keeps (each a kilobyte or two): well above the distinct combinations of the shipped
-# frameworks' facts across England (under a thousand for Milton Keynes); a framework that tests raw numbers
-# has more, and past this bound decides the rest anew. A process keeps the categorisers of a few definitions.
-MAX_DECISIONS = 10_000
+# Decisions a categoriser keeps (each two to five kilobytes): well above the distinct combinations of Milton
+# Keynes' facts across England (under a thousand); Calderdale and Oldham, which read more facts, and a
+# framework that tests raw numbers have more, and past this bound decide the rest anew. A process keeps the
+# categorisers of four definitions: some 80 MB at most.
+MAX_DECISIONS = 4_000
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=4)
 def _shared(definition: str) -> Categoriser:
     return Categoriser(json.loads(definition), validate=False)
 

@@ -175,13 +175,16 @@ def framework_criterion_move(request, partnership_slug, framework_slug, number, 
         raise Http404("No such category.")
     category = categories[number - 1]
     criteria = category.get("criteria", [])
-    if not 1 <= position <= len(criteria):
-        raise Http404("No such criterion.")
-    criterion = criteria[position - 1]
     page = reverse(
         "categorisation_framework_category",
         kwargs={"partnership_slug": partnership_slug, "framework_slug": framework.slug, "number": number},
     )
+    if not 1 <= position <= len(criteria):
+        # Most likely removed since the page was opened: say so on the page as it is now.
+        messages.error(request, f"There is no criterion {position} in category {category['code']} now (it may "
+                                "have been removed since you opened the page), so nothing was moved.")
+        return redirect(page + "#criteria-order")
+    criterion = criteria[position - 1]
     form = MoveForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(dict.fromkeys(m for found in form.errors.values() for m in found)))

@@ -164,3 +164,17 @@ def test_a_compiled_condition_answers_as_the_tree_does():
         for _ in range(15):
             facts = {k: v for k, v in _random_school(rng).items() if rng.random() < 0.8}
             assert compiled(facts) == evaluate_condition(cond, facts), (cond, facts)
+
+
+def test_a_label_quoting_a_measure_the_framework_never_reads_adds_no_note_either_way():
+    framework = {"slug": "t", "name": "T", "method": "ordered", "categories": [
+        {"code": "RED", "label": "Red", "combine": "all", "criteria": [
+            {"id": "four", "label": "Inadequate (not below_floor=true)",
+             "when": {"fact": "ofsted_grade", "op": "eq", "value": 4}}]},
+        {"code": "GREEN", "label": "Green", "combine": "any", "criteria": [
+            {"id": "else", "label": "Otherwise", "when": {"fact": "ofsted_grade", "op": "in", "value": [1, 2, 3]}}]},
+    ]}
+    facts = {"ofsted_grade": 4, "phase": "secondary", "p8": -1.0, "p8_ci_upper": -0.2}
+    plain, cached = evaluate(framework, facts), Categoriser(framework).evaluate(facts)
+    assert plain.as_dict() == cached.as_dict()
+    assert plain.category == "RED" and not any(r.startswith("below_floor derived") for r in plain.reasons)

@@ -226,8 +226,11 @@ def test_moves_past_either_end_are_refused_and_change_nothing(world, client, rag
     assert "“Good or outstanding” is already first in category GREEN" in html.decode()
     html = client.post(move_url(world, 1, 1), {"revision": revision, "direction": "sideways"}, follow=True).content
     assert "Move up or down." in html.decode()
-    # No such criterion or category: the same answer as any missing page.
-    assert client.post(move_url(world, 1, 3), {"revision": revision, "direction": "up"}).status_code == 404
+    # No such criterion now (removed since the page was opened, say): back to the category with why.
+    response = client.post(move_url(world, 1, 3), {"revision": revision, "direction": "up"}, follow=True)
+    assert response.redirect_chain == [(page + "#criteria-order", 302)]
+    assert "There is no criterion 3 in category RED now" in response.content.decode()
+    # No such category: the same answer as any missing page.
     assert client.post(move_url(world, 4, 1), {"revision": revision, "direction": "up"}).status_code == 404
     assert client.post(move_url(world, 0, 1), {"revision": revision, "direction": "up"}).status_code == 404
     assert client.get(move_url(world, 1, 2)).status_code == 405  # a move is a POST

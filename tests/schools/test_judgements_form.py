@@ -425,3 +425,38 @@ def test_no_link_for_missing_data_that_is_not_a_judgement(
     html = login(world.a.users["officer"]).get(result_url(world, run)).content.decode()
     assert "Missing data:</strong> ks2_rwm_expected_pct" in html
     assert "Complete the missing judgements" not in html
+
+
+def test_a_save_over_judgements_changed_since_the_page_opened_is_refused_and_the_page_shows_them_now(
+    world, login, judged
+):
+    officer = world.a.users["officer"]
+    client = login(officer)
+    shown = form_data(client.get(judgements_url(world)).content.decode())
+    assert shown["revision"]
+    # Meanwhile an import (or another officer) changes a judgement.
+    LocalIndicator.objects.filter(pk=judged.pk).update(teaching_quality="insufficient_good")
+
+    response = client.post(judgements_url(world), {**shown, "complaints": "2"})
+    assert response.status_code == 302 and response.url == judgements_url(world)
+    judged.refresh_from_db()
+    assert (judged.teaching_quality, judged.complaints) == ("insufficient_good", 1)  # nothing overwritten
+    assert not AuditEvent.objects.filter(action="local.update").exists()
+    again = client.get(response.url).content.decode()
+    assert "have changed since you opened this page" in again
+    fresh = form_data(again)
+    assert fresh["teaching_quality"] == "insufficient_good" and fresh["revision"] != shown["revision"]
+    # Answering again on the page as it is now saves.
+    assert client.post(judgements_url(world), {**fresh, "complaints": "2"}).status_code == 302
+    judged.refresh_from_db()
+    assert (judged.teaching_quality, judged.complaints) == ("insufficient_good", 2)
+
+
+@pytest.mark.parametrize("year", ["1990-91", "2030-31"])
+def test_a_year_far_from_the_partnerships_current_one_is_not_offered(world, login, year):
+    client = login(world.a.users["officer"])
+    page = client.get(judgements_url(world, year=year))
+    assert page.status_code == 404 and "Judgements are recorded for the years 2012-13 to 2023-24" in (
+        page.content.decode())
+    assert client.post(judgements_url(world, year=year), ANSWERS).status_code == 404
+    assert not LocalIndicator.objects.exists()
