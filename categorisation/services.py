@@ -337,11 +337,7 @@ def framework_category_move(
 
     def change(definition: dict) -> dict:
         categories = definition["categories"]
-        i = _index_of(definition, code)
-        j = i - 1 if direction == "up" else i + 1
-        if not 0 <= j < len(categories):
-            raise ValidationError(f"{code} is already {'first' if direction == 'up' else 'last'}.")
-        categories[i], categories[j] = categories[j], categories[i]
+        _swap(categories, _index_of(definition, code), direction, lambda end: f"{code} is already {end}.")
         return definition
 
     return framework_change(
@@ -351,6 +347,15 @@ def framework_category_move(
         reason=f"Moved category {code} {direction}.",
         base_revision=base_revision,
     )
+
+
+def _swap(items: list, i: int, direction: str, already) -> None:
+    """Swap items[i] with the one above or below it; at either end, refused with the message
+    ``already("first")`` or ``already("last")``."""
+    j = i - 1 if direction == "up" else i + 1
+    if not 0 <= j < len(items):
+        raise ValidationError(already("first" if direction == "up" else "last"))
+    items[i], items[j] = items[j], items[i]
 
 
 def framework_criterion_move(
@@ -370,14 +375,9 @@ def framework_criterion_move(
                 "removed since you opened the page).",
                 code="stale",
             )
-        i = found[0]
-        j = i - 1 if direction == "up" else i + 1
-        if not 0 <= j < len(criteria):
-            raise ValidationError(
-                f"“{criteria[i].get('label', criterion_id)}” is already {'first' if direction == 'up' else 'last'} "
-                f"in category {code}, so nothing was moved."
-            )
-        criteria[i], criteria[j] = criteria[j], criteria[i]
+        label = criteria[found[0]].get("label", criterion_id)
+        _swap(criteria, found[0], direction,
+              lambda end: f"“{label}” is already {end} in category {code}, so nothing was moved.")
         return definition
 
     return framework_change(
