@@ -168,3 +168,12 @@ def test_every_fact_is_documented():
 
     text = (Path(__file__).resolve().parents[2] / "categorisation" / "FACTS.md").read_text(encoding="utf-8")
     assert [name for name in FACTS if f"`{name}`" not in text] == []
+
+
+def test_every_fact_is_in_the_readme_too():
+    from pathlib import Path
+
+    from categorisation.engine import FACTS
+
+    text = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert [name for name in FACTS if f"| `{name}` |" not in text] == []
