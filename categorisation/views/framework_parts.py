@@ -21,7 +21,7 @@ from ..forms.messages import condition_field, explain, locate
 from ..forms.parameters import ParametersForm
 from ..forms.values import fact_reference
 from .common import OFFICERS
-from .frameworks import _editing, _messages_of, _overview, _refusal, _saved, _summary
+from .frameworks import _editing, _messages_of, _overview, _refusal, _saved, _summary, _unchanged
 
 # ---- a category and its criteria ------------------------------------------------------------------------
 
@@ -110,11 +110,9 @@ def _category_page(request, framework_slug, number: int | None):
                     new_row=form.row(),
                 )
             except ValidationError as exc:
-                refusal = _refusal(exc)
-                if refusal == "unchanged":
-                    messages.info(request, "Nothing was changed, so nothing was saved.")
-                    return _overview(framework, f"category-{index + 1}")
-                if refusal == "stale":
+                if (back := _unchanged(request, framework, exc, f"category-{index + 1}")) is not None:
+                    return back
+                if _refusal(exc) == "stale":
                     save_form.add_error(None, exc.messages[0])
                 else:
                     _place_category_errors(
@@ -269,10 +267,8 @@ def framework_parameters(request, partnership_slug, framework_slug):
                 base_revision=save_form.cleaned_data["revision"],
             )
         except ValidationError as exc:
-            refusal = _refusal(exc)
-            if refusal == "unchanged":
-                messages.info(request, "Nothing was changed, so nothing was saved.")
-                return _overview(framework, "thresholds")
+            if (back := _unchanged(request, framework, exc, "thresholds")) is not None:
+                return back
             for message in _messages_of(exc):
                 where = locate(message)
                 field = form.field_for(where["parameter"]) if where.get("parameter") else None
@@ -295,6 +291,10 @@ def framework_parameters(request, partnership_slug, framework_slug):
             "defaults": PARAMETER_DEFAULTS,
         },
     )
+
+
+# A decision-table row's key, as a validation message names it, to the row form's field (and its word).
+ROW_FIELDS = {"when": "condition", "category": "category", "id": "id", "label": "label"}
 
 
 @role_required(*OFFICERS)
@@ -331,24 +331,17 @@ def framework_rows(request, partnership_slug, framework_slug):
                 base_revision=save_form.cleaned_data["revision"],
             )
         except ValidationError as exc:
-            refusal = _refusal(exc)
-            if refusal == "unchanged":
-                messages.info(request, "Nothing was changed, so nothing was saved.")
-                return _overview(framework, "rows")
+            if (back := _unchanged(request, framework, exc, "rows")) is not None:
+                return back
             for message in _messages_of(exc):
                 where = locate(message)
                 if where.get("row") is not None and where["row"] < len(pairs):
                     row_form, row = pairs[where["row"]]
-                    field = {"when": "condition", "category": "category", "id": "id", "label": "label"}.get(
-                        where.get("field")
-                    )
-                    words = {"when": "condition", "category": "category", "id": "id", "label": "label"}.get(
-                        where.get("field"), ""
-                    )
+                    field = ROW_FIELDS.get(where.get("field"))
                     row_form.add_error(
                         field,
                         f"Row {row_form.number} ({row['label']})"
-                        + (f", {words}" if words else "")
+                        + (f", {field}" if field else "")
                         + f": {where['text']}",
                     )
                 else:

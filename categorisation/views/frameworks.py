@@ -81,6 +81,14 @@ def _summary(*forms) -> list[tuple[str, str]]:
     return out
 
 
+def _unchanged(request, framework, exc: ValidationError, anchor: str = ""):
+    """Back to the overview, saying so, when an edit was refused for changing nothing; else None."""
+    if _refusal(exc) != "unchanged":
+        return None
+    messages.info(request, "Nothing was changed, so nothing was saved.")
+    return _overview(framework, anchor)
+
+
 def _saved(request, framework, version, note: str = "") -> None:
     messages.success(request, f"Draft saved. {note} See what it would change before publishing it.".replace("  ", " "))
 
@@ -197,9 +205,8 @@ def framework_details(request, partnership_slug, framework_slug):
                 base_revision=save_form.cleaned_data["revision"],
             )
         except ValidationError as exc:
-            if _refusal(exc) == "unchanged":
-                messages.info(request, "Nothing was changed, so nothing was saved.")
-                return _overview(framework)
+            if (back := _unchanged(request, framework, exc)) is not None:
+                return back
             for message in _messages_of(exc):
                 where = locate(message)
                 if where.get("top") in ("name", "method", "description"):
