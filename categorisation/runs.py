@@ -257,11 +257,19 @@ def _result(run: Run, school_id: int, categoriser: Categoriser, facts: dict, cla
         category, tib, reasons, missing = outcome.category, outcome.tib, outcome.reasons, outcome.missing
     flagged = claimed is not None and claimed != category
     status = settled or (Result.Status.FLAGGED if flagged else Result.Status.PROVISIONAL)
+    return result_row(run, school_id, facts, now, category=category, tib=tib, reasons=reasons, met=met,
+                      missing=missing, status=status)
+
+
+def result_row(run: Run, school_id: int, facts: dict, now, *, category: str | None = None, tib: bool = False,
+               reasons: list | None = None, met: list | None = None, missing: list | None = None,
+               status: str = Result.Status.PROVISIONAL) -> dict:
+    """The columns of Result a run writes for a school (what ``_store`` takes)."""
     return {
         "partnership_id": run.partnership_id, "run_id": run.pk, "school_id": school_id,
         "framework_version_id": run.framework_version_id, "academic_year": run.academic_year,
-        "computed_category": category, "tib": tib, "reasons": reasons, "criteria_met": met, "missing": missing,
-        "facts": facts, "attempt": run.attempt, "computed_at": now, "status": status,
+        "computed_category": category, "tib": tib, "reasons": reasons or [], "criteria_met": met or [],
+        "missing": missing or [], "facts": facts, "attempt": run.attempt, "computed_at": now, "status": status,
     }
 
 

@@ -32,7 +32,7 @@ from categorisation.engine import Categoriser
 from categorisation.facts_source import facts_for_partnership
 from categorisation.letters import letter_pdf
 from categorisation.models import Framework, FrameworkVersion, Result, Run
-from categorisation.runs import BATCH_SIZE, run_execute
+from categorisation.runs import BATCH_SIZE, result_row, run_execute
 from categorisation.runs import _store as store_results
 from categorisation.services import framework_clone
 from demo.synthetic import SYNTHETIC_PREFIX
@@ -82,13 +82,7 @@ def _bulk_baseline(run_id: int) -> int:
     with CaptureQueriesContext(connection) as captured:
         facts = facts_for_partnership(run.partnership, YEAR)
         now = timezone.now()
-        rows = [
-            {"partnership_id": run.partnership_id, "run_id": run.pk, "school_id": school_id,
-             "framework_version_id": run.framework_version_id, "academic_year": YEAR, "computed_category": None,
-             "tib": False, "reasons": [], "criteria_met": [], "missing": [], "facts": values,
-             "attempt": run.attempt, "computed_at": now, "status": Result.Status.PROVISIONAL}
-            for school_id, values in facts.items()
-        ]
+        rows = [result_row(run, school_id, values, now) for school_id, values in facts.items()]
         for start in range(0, len(rows), BATCH_SIZE):
             with transaction.atomic():
                 store_results(rows[start:start + BATCH_SIZE], fresh=True)
