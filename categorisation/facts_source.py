@@ -29,8 +29,19 @@ from schools.selectors import (
 SCHOOL_COLUMNS = ("pk", "urn", "phase", "age_high")
 INSPECTION_COLUMNS = ("school_id", "overall_grade", "leadership_grade", "category", "safeguarding_effective")
 # fact_phase also looks at these to tell a primary from a secondary when the phase does not say
-RESULT_COLUMNS = tuple(dict.fromkeys(("school_id", "academic_year", *FACT_MEASURES.values(), "attainment8",
-                                      "progress8", "ks2_rwm_expected_pct", "ks2_progress_reading")))
+RESULT_COLUMNS = tuple(
+    dict.fromkeys(
+        (
+            "school_id",
+            "academic_year",
+            *FACT_MEASURES.values(),
+            "attainment8",
+            "progress8",
+            "ks2_rwm_expected_pct",
+            "ks2_progress_reading",
+        )
+    )
+)
 LOCAL_COLUMNS = ("school_id", *JUDGEMENT_FACTS)
 
 
@@ -38,9 +49,7 @@ def _rows(queryset, columns):
     return queryset.values_list(*columns, named=True)
 
 
-def facts_for_partnership(
-    partnership: Partnership, year: str, *, school_ids=None
-) -> dict[int, dict]:
+def facts_for_partnership(partnership: Partnership, year: str, *, school_ids=None) -> dict[int, dict]:
     """{school id: facts} for the partnership's schools (or those of ``school_ids``) in ``year``."""
     years = previous_years(year, 3)
     year_end = date(int(year[:4]) + 1, 8, 31)
@@ -78,8 +87,14 @@ def facts_for_partnership(
     national = national_figures(benchmarks)
     return {
         school.pk: build_facts(
-            school, year, years, graded.get(school.pk, []), results.get(school.pk, {}), locals_.get(school.pk),
-            benchmarks, national=national,
+            school,
+            year,
+            years,
+            graded.get(school.pk, []),
+            results.get(school.pk, {}),
+            locals_.get(school.pk),
+            benchmarks,
+            national=national,
         )
         for school in schools
     }

@@ -47,15 +47,18 @@ def category_labels(definition: dict) -> dict[str, str]:
 def letter_pdf(result: Result) -> bytes:
     from weasyprint import HTML
 
-    html = render_to_string("reports/categorisation_letter.html", {
-        "result": result,
-        "school": result.school,
-        "partnership": result.partnership,
-        "recipients": recipients(result.school),
-        "label": category_labels(result.framework_version.definition).get(result.category, ""),
-        "framework": result.framework_version,
-        "today": timezone.localdate(),
-    })
+    html = render_to_string(
+        "reports/categorisation_letter.html",
+        {
+            "result": result,
+            "school": result.school,
+            "partnership": result.partnership,
+            "recipients": recipients(result.school),
+            "label": category_labels(result.framework_version.definition).get(result.category, ""),
+            "framework": result.framework_version,
+            "today": timezone.localdate(),
+        },
+    )
     return HTML(string=html).write_pdf()
 
 
@@ -67,17 +70,24 @@ def letters_render(*, run_id: int) -> str:
     """Render the letters of a confirmed run. Idempotent: a conditional update claims the work and a
     result that already has its letter is skipped, so a repeated task writes no second letter."""
     claimed = Run.objects.filter(pk=run_id, letters_status=Run.Letters.QUEUED).update(
-        letters_status=Run.Letters.RENDERING)
+        letters_status=Run.Letters.RENDERING
+    )
     if not claimed:
         return "skipped"
     run = Run.objects.select_related("partnership", "confirmed_by").get(pk=run_id)
-    pending = (Result.objects.filter(run=run, status=Result.Status.CONFIRMED, letter__isnull=True)
-               .select_related("school", "partnership", "framework_version", "run"))
+    pending = Result.objects.filter(run=run, status=Result.Status.CONFIRMED, letter__isnull=True).select_related(
+        "school", "partnership", "framework_version", "run"
+    )
     written = 0
     try:
         for result in pending:
-            letter = Letter(partnership=run.partnership, result=result, filename=letter_filename(result),
-                            pdf=letter_pdf(result), recipients="\n".join(recipients(result.school)))
+            letter = Letter(
+                partnership=run.partnership,
+                result=result,
+                filename=letter_filename(result),
+                pdf=letter_pdf(result),
+                recipients="\n".join(recipients(result.school)),
+            )
             letter.full_clean()
             letter.save()
             written += 1
@@ -86,8 +96,13 @@ def letters_render(*, run_id: int) -> str:
         raise
     with transaction.atomic():
         Run.objects.filter(pk=run_id).update(letters_status=Run.Letters.DONE)
-        audit_record(actor=run.confirmed_by, partnership=run.partnership, obj=run,
-                     action="categorisation.letters.render", after={"letters": written})
+        audit_record(
+            actor=run.confirmed_by,
+            partnership=run.partnership,
+            obj=run,
+            action="categorisation.letters.render",
+            after={"letters": written},
+        )
         from .tasks import letters_send
 
         transaction.on_commit(lambda: letters_send.delay(run_id))
@@ -100,9 +115,13 @@ LETTER_ROLES = (Role.HEAD, Role.GOVERNOR)
 def email_addresses(partnership, school_ids) -> dict[int, list[str]]:
     """{school id: sorted addresses} of the active headteacher and governor members of each school."""
     found: dict[int, set[str]] = {}
-    members = (Membership.objects.for_partnership(partnership).active()
-               .filter(school_id__in=list(school_ids), role__in=LETTER_ROLES, user__is_active=True)
-               .exclude(user__email="").values_list("school_id", "user__email"))
+    members = (
+        Membership.objects.for_partnership(partnership)
+        .active()
+        .filter(school_id__in=list(school_ids), role__in=LETTER_ROLES, user__is_active=True)
+        .exclude(user__email="")
+        .values_list("school_id", "user__email")
+    )
     for school_id, email in members:
         found.setdefault(school_id, set()).add(email)
     return {school_id: sorted(emails) for school_id, emails in found.items()}
@@ -132,18 +151,25 @@ def letters_send(*, run_id: int) -> dict[str, int]:
             school = letter.result.school
             to = addresses.get(school.pk, [])
             if not to:
-                unsent += _sendable(run).filter(pk=letter.pk).update(
-                    send_note="No headteacher or governor of the school has an account with an email address: "
-                    "download the letter and post it.")
+                unsent += (
+                    _sendable(run)
+                    .filter(pk=letter.pk)
+                    .update(
+                        send_note="No headteacher or governor of the school has an account with an email address: "
+                        "download the letter and post it."
+                    )
+                )
                 continue
             if not _sendable(run).filter(pk=letter.pk).update(sent_at=timezone.now()):
                 continue  # another worker has it
             pdf = bytes(Letter.objects.values_list("pdf", flat=True).get(pk=letter.pk))
             message = EmailMessage(
                 subject=f"{run.partnership.name}: categorisation {run.academic_year} for {school.name}",
-                body=render_to_string("emails/categorisation_letter.txt",
-                                      {"partnership": run.partnership, "school": school, "run": run}),
-                from_email=settings.DEFAULT_FROM_EMAIL, to=to,
+                body=render_to_string(
+                    "emails/categorisation_letter.txt", {"partnership": run.partnership, "school": school, "run": run}
+                ),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=to,
             )
             message.attach(letter.filename, pdf, "application/pdf")
             try:
@@ -155,15 +181,25 @@ def letters_send(*, run_id: int) -> dict[str, int]:
             sent += 1
     finally:
         if sent or unsent:
-            audit_record(actor=run.confirmed_by, partnership=run.partnership, obj=run,
-                         action="categorisation.letters.send", after={"emailed": sent, "to_post": unsent})
+            audit_record(
+                actor=run.confirmed_by,
+                partnership=run.partnership,
+                obj=run,
+                action="categorisation.letters.send",
+                after={"emailed": sent, "to_post": unsent},
+            )
     return {"emailed": sent, "to_post": unsent}
 
 
 def letters_to_post(run: Run) -> list[Letter]:
     """The run's letters nobody could be emailed, for an officer to download and post."""
-    return list(Letter.objects.filter(result__run=run).exclude(send_note="").select_related("result__school")
-                .defer("pdf").order_by("filename"))
+    return list(
+        Letter.objects.filter(result__run=run)
+        .exclude(send_note="")
+        .select_related("result__school")
+        .defer("pdf")
+        .order_by("filename")
+    )
 
 
 def letters_sending_summary(run: Run) -> dict[str, int]:

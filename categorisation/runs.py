@@ -31,8 +31,19 @@ BATCH_SIZE = 250
 STALE_AFTER = timedelta(minutes=35)  # longer than the task's hard time limit: the worker is gone
 RUN_FIELDS = ("framework_version", "academic_year", "status", "attempt", "total", "done_count")
 RESULT_FIELDS = ("computed_category", "status", "final_category", "override_reason")
-COMPUTED_FIELDS = ["framework_version", "academic_year", "computed_category", "tib", "reasons", "criteria_met",
-                   "missing", "facts", "attempt", "computed_at", "status"]
+COMPUTED_FIELDS = [
+    "framework_version",
+    "academic_year",
+    "computed_category",
+    "tib",
+    "reasons",
+    "criteria_met",
+    "missing",
+    "facts",
+    "attempt",
+    "computed_at",
+    "status",
+]
 OFFICERS = frozenset({PLATFORM_ADMIN, Role.OFFICER})
 SETTLED = frozenset({Result.Status.AGREED, Result.Status.CONFIRMED})
 
@@ -71,12 +82,21 @@ def _categories(version: FrameworkVersion) -> list[str]:
 def run_start(*, actor, partnership: Partnership, framework_version: FrameworkVersion, academic_year: str) -> Run:
     """Queue a run of every school of the partnership with a published version for a year."""
     _require(can_run_categorisation(actor_roles(actor, partnership)))
-    run = Run(partnership=partnership, framework_version=framework_version, academic_year=academic_year,
-              started_by=actor if actor is not None and actor.pk else None)
+    run = Run(
+        partnership=partnership,
+        framework_version=framework_version,
+        academic_year=academic_year,
+        started_by=actor if actor is not None and actor.pk else None,
+    )
     run.full_clean()
     run.save()
-    audit_record(actor=actor, partnership=partnership, obj=run, action="categorisation.run.start",
-                 after=snapshot(run, RUN_FIELDS))
+    audit_record(
+        actor=actor,
+        partnership=partnership,
+        obj=run,
+        action="categorisation.run.start",
+        after=snapshot(run, RUN_FIELDS),
+    )
     _queue(run)
     return run
 
@@ -86,13 +106,22 @@ def run_resume(*, actor, run: Run) -> Run:
     """Queue a failed or stalled run again; results already written in this attempt are kept."""
     _require(can_run_categorisation(actor_roles(actor, run.partnership)))
     stale = Q(status=Run.Status.RUNNING, heartbeat_at__lt=timezone.now() - STALE_AFTER)
-    if not Run.objects.filter(pk=run.pk).filter(Q(status=Run.Status.FAILED) | stale).update(
-            status=Run.Status.QUEUED, error=""):
+    if (
+        not Run.objects.filter(pk=run.pk)
+        .filter(Q(status=Run.Status.FAILED) | stale)
+        .update(status=Run.Status.QUEUED, error="")
+    ):
         raise ValidationError("Only a failed run, or one that has stopped making progress, can be resumed.")
     before = snapshot(run, RUN_FIELDS)
     run.refresh_from_db()
-    audit_record(actor=actor, partnership=run.partnership, obj=run, action="categorisation.run.resume",
-                 before=before, after=snapshot(run, RUN_FIELDS))
+    audit_record(
+        actor=actor,
+        partnership=run.partnership,
+        obj=run,
+        action="categorisation.run.resume",
+        before=before,
+        after=snapshot(run, RUN_FIELDS),
+    )
     _queue(run)
     return run
 
@@ -142,15 +171,24 @@ def _execute(run: Run, *, first: bool, retry: bool = True) -> None:
     Run.objects.filter(pk=run.pk).update(total=len(facts), done_count=len(done))
     categoriser = Categoriser.shared(version.definition)
     counts: Counter = Counter()
-    batches = [todo[start:start + BATCH_SIZE] for start in range(0, len(todo), BATCH_SIZE)] or [[]]
+    batches = [todo[start : start + BATCH_SIZE] for start in range(0, len(todo), BATCH_SIZE)] or [[]]
     for number, batch in enumerate(batches, start=1):
         now = timezone.now()
-        rows = [_result(run, school_id, categoriser, facts[school_id], claims.get(school_id), now,
-                        settled.get(school_id)) for school_id in batch]
+        rows = [
+            _result(run, school_id, categoriser, facts[school_id], claims.get(school_id), now, settled.get(school_id))
+            for school_id in batch
+        ]
         counts.update(row["computed_category"] for row in rows)
         try:
-            _commit_batch(run, rows, fresh=not earlier, last=number == len(batches), total=len(facts),
-                          done_count=len(done) + number * BATCH_SIZE, counts=None if earlier else counts)
+            _commit_batch(
+                run,
+                rows,
+                fresh=not earlier,
+                last=number == len(batches),
+                total=len(facts),
+                done_count=len(done) + number * BATCH_SIZE,
+                counts=None if earlier else counts,
+            )
         except IntegrityError:
             if earlier or not retry:
                 raise
@@ -162,13 +200,15 @@ def _execute(run: Run, *, first: bool, retry: bool = True) -> None:
 
 
 @transaction.atomic
-def _commit_batch(run: Run, rows: list[dict], *, fresh: bool, last: bool, total: int, done_count: int,
-                  counts: Counter | None) -> None:
+def _commit_batch(
+    run: Run, rows: list[dict], *, fresh: bool, last: bool, total: int, done_count: int, counts: Counter | None
+) -> None:
     """Store a batch with the run's progress, or, for the last, with the run's end."""
     _store(rows, fresh=fresh)
     if not last:
         Run.objects.filter(pk=run.pk, status=Run.Status.RUNNING).update(
-            total=total, done_count=done_count, heartbeat_at=timezone.now())
+            total=total, done_count=done_count, heartbeat_at=timezone.now()
+        )
     else:
         # A run's first attempt counts its categories from what it wrote; a resumed one, which kept
         # earlier results, from the table.
@@ -178,16 +218,23 @@ def _commit_batch(run: Run, rows: list[dict], *, fresh: bool, last: bool, total:
 def _finish(run: Run, *, total: int, counts: Counter | None) -> None:
     run.status, run.finished_at, run.error = Run.Status.DONE, timezone.now(), ""
     run.total = run.done_count = total
-    Run.objects.filter(pk=run.pk).update(status=run.status, finished_at=run.finished_at, total=total, done_count=total,
-                                         error="")
+    Run.objects.filter(pk=run.pk).update(
+        status=run.status, finished_at=run.finished_at, total=total, done_count=total, error=""
+    )
     if counts is None:
-        counts = dict(Result.objects.filter(run=run).values_list("computed_category").annotate(n=Count("id"))
-                      .order_by())
+        counts = dict(
+            Result.objects.filter(run=run).values_list("computed_category").annotate(n=Count("id")).order_by()
+        )
     # One audit row for the run, with the count per category: each result keeps its own facts, reasons and
     # computed_at, and every decision on a result (moderation, confirmation) is audited.
-    audit_record(actor=run.started_by, partnership=run.partnership, obj=run, action="categorisation.run.done",
-                 after={**snapshot(run, RUN_FIELDS), "categories": {c or "none": n for c, n in counts.items()}},
-                 reason=f"attempt {run.attempt}")
+    audit_record(
+        actor=run.started_by,
+        partnership=run.partnership,
+        obj=run,
+        action="categorisation.run.done",
+        after={**snapshot(run, RUN_FIELDS), "categories": {c or "none": n for c, n in counts.items()}},
+        reason=f"attempt {run.attempt}",
+    )
 
 
 def _store(rows: list[dict], *, fresh: bool = False) -> None:
@@ -202,8 +249,11 @@ def _store(rows: list[dict], *, fresh: bool = False) -> None:
     if not rows:
         return
     if connection.vendor != "postgresql":
-        upsert = {} if fresh else {"update_conflicts": True, "unique_fields": ["run", "school"],
-                                   "update_fields": COMPUTED_FIELDS}
+        upsert = (
+            {}
+            if fresh
+            else {"update_conflicts": True, "unique_fields": ["run", "school"], "update_fields": COMPUTED_FIELDS}
+        )
         Result.objects.bulk_create([Result(**row) for row in rows], **upsert)
         return
     fields = [f for f in Result._meta.concrete_fields if not f.primary_key]
@@ -218,13 +268,17 @@ def _store(rows: list[dict], *, fresh: bool = False) -> None:
         for name in (connection.ops.quote_name(Result._meta.get_field(f).column) for f in COMPUTED_FIELDS)
     )
     with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS categorisation_result_batch ON COMMIT DELETE ROWS "
-                       f"AS SELECT {columns} FROM {table} WITH NO DATA")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS categorisation_result_batch ON COMMIT DELETE ROWS "
+            f"AS SELECT {columns} FROM {table} WITH NO DATA"
+        )
         # Emptied on commit; inside an outer transaction (a savepoint) an earlier batch may still be there.
         cursor.execute("DELETE FROM categorisation_result_batch")
         _copy(cursor, "categorisation_result_batch", columns, fields, rows)
-        cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM categorisation_result_batch "
-                       f"ON CONFLICT (run_id, school_id) DO UPDATE SET {updates}")
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM categorisation_result_batch "
+            f"ON CONFLICT (run_id, school_id) DO UPDATE SET {updates}"
+        )
 
 
 def _copy(cursor, table: str, columns: str, fields: list, rows: list[dict]) -> None:
@@ -237,8 +291,12 @@ def _copy(cursor, table: str, columns: str, fields: list, rows: list[dict]) -> N
     # COPY is psycopg's own, outside Django's cursor wrapper: its errors are made Django's here.
     with connection.wrap_database_errors, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
         for row in rows:
-            copy.write_row([default() if default is not None else _json_text(row[name]) if is_json else row[name]
-                            for name, is_json, default in plan])
+            copy.write_row(
+                [
+                    default() if default is not None else _json_text(row[name]) if is_json else row[name]
+                    for name, is_json, default in plan
+                ]
+            )
 
 
 def _json_text(value) -> str | None:
@@ -246,8 +304,15 @@ def _json_text(value) -> str | None:
     return None if value is None else orjson.dumps(value).decode()
 
 
-def _result(run: Run, school_id: int, categoriser: Categoriser, facts: dict, claimed: str | None, now,
-            settled: str | None = None) -> dict:
+def _result(
+    run: Run,
+    school_id: int,
+    categoriser: Categoriser,
+    facts: dict,
+    claimed: str | None,
+    now,
+    settled: str | None = None,
+) -> dict:
     """A school's computed result, as the values of Result's columns a run writes."""
     try:
         outcome, met = categoriser.explain(engine_facts(facts))
@@ -257,19 +322,40 @@ def _result(run: Run, school_id: int, categoriser: Categoriser, facts: dict, cla
         category, tib, reasons, missing = outcome.category, outcome.tib, outcome.reasons, outcome.missing
     flagged = claimed is not None and claimed != category
     status = settled or (Result.Status.FLAGGED if flagged else Result.Status.PROVISIONAL)
-    return result_row(run, school_id, facts, now, category=category, tib=tib, reasons=reasons, met=met,
-                      missing=missing, status=status)
+    return result_row(
+        run, school_id, facts, now, category=category, tib=tib, reasons=reasons, met=met, missing=missing, status=status
+    )
 
 
-def result_row(run: Run, school_id: int, facts: dict, now, *, category: str | None = None, tib: bool = False,
-               reasons: list | None = None, met: list | None = None, missing: list | None = None,
-               status: str = Result.Status.PROVISIONAL) -> dict:
+def result_row(
+    run: Run,
+    school_id: int,
+    facts: dict,
+    now,
+    *,
+    category: str | None = None,
+    tib: bool = False,
+    reasons: list | None = None,
+    met: list | None = None,
+    missing: list | None = None,
+    status: str = Result.Status.PROVISIONAL,
+) -> dict:
     """The columns of Result a run writes for a school (what ``_store`` takes)."""
     return {
-        "partnership_id": run.partnership_id, "run_id": run.pk, "school_id": school_id,
-        "framework_version_id": run.framework_version_id, "academic_year": run.academic_year,
-        "computed_category": category, "tib": tib, "reasons": reasons or [], "criteria_met": met or [],
-        "missing": missing or [], "facts": facts, "attempt": run.attempt, "computed_at": now, "status": status,
+        "partnership_id": run.partnership_id,
+        "run_id": run.pk,
+        "school_id": school_id,
+        "framework_version_id": run.framework_version_id,
+        "academic_year": run.academic_year,
+        "computed_category": category,
+        "tib": tib,
+        "reasons": reasons or [],
+        "criteria_met": met or [],
+        "missing": missing or [],
+        "facts": facts,
+        "attempt": run.attempt,
+        "computed_at": now,
+        "status": status,
     }
 
 
@@ -280,8 +366,11 @@ def engine_facts(facts: dict) -> dict:
 
 
 def _self_assessed(framework_id: int, year: str) -> dict[int, str]:
-    return dict(SelfAssessment.objects.filter(framework_id=framework_id, academic_year=year)
-                .values_list("school_id", "category"))
+    return dict(
+        SelfAssessment.objects.filter(framework_id=framework_id, academic_year=year).values_list(
+            "school_id", "category"
+        )
+    )
 
 
 # ---- self-assessment and moderation ----------------------------------------------------------------
@@ -305,21 +394,38 @@ def self_assessment_submit(*, actor, result: Result, category: str, evidence: di
         raise ValidationError({"evidence": f"Unknown criteria: {', '.join(unknown)}."})
     if not evidence:
         raise ValidationError({"evidence": "Give evidence for at least one criterion."})
-    existing = SelfAssessment.objects.select_for_update().filter(
-        partnership=result.partnership, framework=version.framework, school=school,
-        academic_year=result.academic_year).first()
+    existing = (
+        SelfAssessment.objects.select_for_update()
+        .filter(
+            partnership=result.partnership,
+            framework=version.framework,
+            school=school,
+            academic_year=result.academic_year,
+        )
+        .first()
+    )
     before = snapshot(existing, ("category", "evidence")) if existing else None
-    assessment = existing or SelfAssessment(partnership=result.partnership, framework=version.framework,
-                                            school=school, academic_year=result.academic_year)
+    assessment = existing or SelfAssessment(
+        partnership=result.partnership, framework=version.framework, school=school, academic_year=result.academic_year
+    )
     assessment.category, assessment.evidence = category, evidence
     assessment.submitted_by, assessment.submitted_at = actor, timezone.now()
     assessment.full_clean()
     assessment.save()
-    audit_record(actor=actor, partnership=result.partnership, obj=assessment, action="categorisation.self_assess",
-                 before=before, after=snapshot(assessment, ("category", "evidence")))
+    audit_record(
+        actor=actor,
+        partnership=result.partnership,
+        obj=assessment,
+        action="categorisation.self_assess",
+        before=before,
+        after=snapshot(assessment, ("category", "evidence")),
+    )
     open_results = Result.objects.for_partnership(result.partnership).filter(
-        school=school, academic_year=result.academic_year, framework_version__framework=version.framework,
-        status__in=[Result.Status.PROVISIONAL, Result.Status.FLAGGED])
+        school=school,
+        academic_year=result.academic_year,
+        framework_version__framework=version.framework,
+        status__in=[Result.Status.PROVISIONAL, Result.Status.FLAGGED],
+    )
     changes = []
     for other in open_results.select_related("school"):
         status = Result.Status.FLAGGED if other.computed_category != category else Result.Status.PROVISIONAL
@@ -328,8 +434,13 @@ def self_assessment_submit(*, actor, result: Result, category: str, evidence: di
             other.status = status
             other.save(update_fields=["status"])
             changes.append((other, old, snapshot(other, RESULT_FIELDS)))
-    audit_record_many(actor=actor, partnership=result.partnership, action="categorisation.result.flag",
-                      changes=changes, reason=f"Self-assessed as {category}.")
+    audit_record_many(
+        actor=actor,
+        partnership=result.partnership,
+        action="categorisation.result.flag",
+        changes=changes,
+        reason=f"Self-assessed as {category}.",
+    )
     return assessment
 
 
@@ -351,22 +462,35 @@ def result_moderate(*, actor, result: Result, note: str, agreed_category: str, o
         errors["agreed_category"] = f"Choose one of {', '.join(codes)}."
     elif agreed_category != result.computed_category and not override_reason.strip():
         computed = result.computed_category or "no category"
-        errors["override_reason"] = (f"The agreed category {agreed_category} overrides the computed one "
-                                     f"({computed}): say why.")
+        errors["override_reason"] = (
+            f"The agreed category {agreed_category} overrides the computed one ({computed}): say why."
+        )
     if errors:
         raise ValidationError(errors)
     before = snapshot(result, RESULT_FIELDS)
-    moderation = ModerationNote(partnership=result.partnership, result=result, note=note.strip(),
-                                agreed_category=agreed_category, override_reason=override_reason.strip(),
-                                created_by=actor if actor is not None and actor.pk else None)
+    moderation = ModerationNote(
+        partnership=result.partnership,
+        result=result,
+        note=note.strip(),
+        agreed_category=agreed_category,
+        override_reason=override_reason.strip(),
+        created_by=actor if actor is not None and actor.pk else None,
+    )
     moderation.full_clean()
     moderation.save()
     result.final_category = agreed_category
     result.override_reason = override_reason.strip() if agreed_category != result.computed_category else ""
     result.status = Result.Status.AGREED
     result.save(update_fields=["final_category", "override_reason", "status"])
-    audit_record(actor=actor, partnership=result.partnership, obj=result, action="categorisation.result.moderate",
-                 before=before, after=snapshot(result, RESULT_FIELDS), reason=note.strip())
+    audit_record(
+        actor=actor,
+        partnership=result.partnership,
+        obj=result,
+        action="categorisation.result.moderate",
+        before=before,
+        after=snapshot(result, RESULT_FIELDS),
+        reason=note.strip(),
+    )
     return result
 
 
@@ -385,11 +509,15 @@ def results_confirm(*, actor, run: Run) -> int:
     undecided = [r.school.name for r in results if r.status != Result.Status.FLAGGED and not r.category]
     problems = []
     if flagged:
-        problems.append(f"{len(flagged)} flagged for discussion with the school: {', '.join(flagged[:10])}"
-                        + (" …" if len(flagged) > 10 else ""))
+        problems.append(
+            f"{len(flagged)} flagged for discussion with the school: {', '.join(flagged[:10])}"
+            + (" …" if len(flagged) > 10 else "")
+        )
     if undecided:
-        problems.append(f"{len(undecided)} with no category, for an officer to decide: {', '.join(undecided[:10])}"
-                        + (" …" if len(undecided) > 10 else ""))
+        problems.append(
+            f"{len(undecided)} with no category, for an officer to decide: {', '.join(undecided[:10])}"
+            + (" …" if len(undecided) > 10 else "")
+        )
     if problems:
         raise ValidationError("Moderate these schools before confirming: " + "; ".join(problems) + ".")
     now = timezone.now()
@@ -399,12 +527,21 @@ def results_confirm(*, actor, run: Run) -> int:
         r.status = Result.Status.CONFIRMED
         r.confirmed_at, r.confirmed_by = now, actor
     Result.objects.bulk_update(results, ["final_category", "status", "confirmed_at", "confirmed_by"], batch_size=500)
-    audit_record_many(actor=actor, partnership=run.partnership, action="categorisation.result.confirm",
-                      changes=[(r, befores[r.pk], snapshot(r, RESULT_FIELDS)) for r in results])
+    audit_record_many(
+        actor=actor,
+        partnership=run.partnership,
+        action="categorisation.result.confirm",
+        changes=[(r, befores[r.pk], snapshot(r, RESULT_FIELDS)) for r in results],
+    )
     run.confirmed_at, run.confirmed_by, run.letters_status = now, actor, Run.Letters.QUEUED
     run.save(update_fields=["confirmed_at", "confirmed_by", "letters_status"])
-    audit_record(actor=actor, partnership=run.partnership, obj=run, action="categorisation.run.confirm",
-                 after={"confirmed": len(results)})
+    audit_record(
+        actor=actor,
+        partnership=run.partnership,
+        obj=run,
+        action="categorisation.run.confirm",
+        after={"confirmed": len(results)},
+    )
     _register_concerns(actor, run, results)
     from .tasks import letters_render
 
@@ -424,17 +561,21 @@ def _register_concerns(actor, run: Run, results: list[Result]) -> None:
         if school_ids:
             label = category.get("label") or category["code"]
             register_from_categorisation(
-                actor=actor, partnership=run.partnership, school_ids=school_ids, added_on=timezone.localdate(),
+                actor=actor,
+                partnership=run.partnership,
+                school_ids=school_ids,
+                added_on=timezone.localdate(),
                 reason=f"Confirmed as {category['code']} ({label}) in the {run.academic_year} categorisation "
-                       f"with {version}.",
+                f"with {version}.",
             )
 
 
 # ---- what-if --------------------------------------------------------------------------------------
 
 
-def framework_whatif(*, partnership: Partnership, framework: Framework, draft: FrameworkVersion,
-                     academic_year: str) -> dict:
+def framework_whatif(
+    *, partnership: Partnership, framework: Framework, draft: FrameworkVersion, academic_year: str
+) -> dict:
     """Every school evaluated with the draft and with the current published version: the schools whose
     category would change, with the reasons under each. Reads only; a few queries whatever the size."""
     from .selectors import published_version
@@ -456,14 +597,26 @@ def framework_whatif(*, partnership: Partnership, framework: Framework, draft: F
         if before is not None and before.category == after.category:
             same += 1
             continue
-        changes.append({
-            "school_id": school_id, "urn": school_facts["urn"], "name": names[school_id],
-            "before": before.category if before else None, "after": after.category,
-            "before_reasons": before.reasons if before else [], "after_reasons": after.reasons,
-        })
+        changes.append(
+            {
+                "school_id": school_id,
+                "urn": school_facts["urn"],
+                "name": names[school_id],
+                "before": before.category if before else None,
+                "after": after.category,
+                "before_reasons": before.reasons if before else [],
+                "after_reasons": after.reasons,
+            }
+        )
     changes.sort(key=lambda c: c["name"])
-    return {"current": current, "draft": draft, "year": academic_year, "changes": changes, "unchanged": same,
-            "total": len(facts)}
+    return {
+        "current": current,
+        "draft": draft,
+        "year": academic_year,
+        "changes": changes,
+        "unchanged": same,
+        "total": len(facts),
+    }
 
 
 def _safe_evaluate(categoriser: Categoriser, facts: dict):

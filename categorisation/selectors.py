@@ -258,9 +258,15 @@ def school_history(partnership: Partnership, school, *, to_officer: bool = True)
         kept = by_year.get(r.academic_year)
         if kept is None or (r.status == Result.Status.CONFIRMED and kept.status != Result.Status.CONFIRMED):
             by_year[r.academic_year] = r
-    visible = set() if to_officer else set(
-        revealed(Result.objects.filter(pk__in=[r.pk for r in by_year.values()]), to_officer=False)
-        .values_list("pk", flat=True))
+    visible = (
+        set()
+        if to_officer
+        else set(
+            revealed(Result.objects.filter(pk__in=[r.pk for r in by_year.values()]), to_officer=False).values_list(
+                "pk", flat=True
+            )
+        )
+    )
     history, previous = [], None
     for year in sorted(by_year):
         r = by_year[year]

@@ -376,8 +376,12 @@ def framework_criterion_move(
                 code="stale",
             )
         label = criteria[found[0]].get("label", criterion_id)
-        _swap(criteria, found[0], direction,
-              lambda end: f"“{label}” is already {end} in category {code}, so nothing was moved.")
+        _swap(
+            criteria,
+            found[0],
+            direction,
+            lambda end: f"“{label}” is already {end} in category {code}, so nothing was moved.",
+        )
         return definition
 
     return framework_change(

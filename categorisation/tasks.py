@@ -16,7 +16,13 @@ def letters_render(run_id: int) -> str:
     return letters.letters_render(run_id=run_id)
 
 
-@shared_task(name="categorisation.tasks.letters_send", time_limit=30 * 60, soft_time_limit=25 * 60,
-             autoretry_for=(OSError,), retry_backoff=60, max_retries=5)
+@shared_task(
+    name="categorisation.tasks.letters_send",
+    time_limit=30 * 60,
+    soft_time_limit=25 * 60,
+    autoretry_for=(OSError,),
+    retry_backoff=60,
+    max_retries=5,
+)
 def letters_send(run_id: int) -> dict:
     return letters.letters_send(run_id=run_id)

@@ -438,9 +438,7 @@ class ProtectedListView(TenantAPIMixin, generics.ListAPIView):
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        log_data_views(
-            request.user, request.partnership, self.accesses, [row.school_id for row in page], self.log_what
-        )
+        log_data_views(request.user, request.partnership, self.accesses, [row.school_id for row in page], self.log_what)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 

@@ -232,8 +232,17 @@ def local_judgements(local: LocalIndicator | None) -> dict:
     return facts
 
 
-def build_facts(school: School, year: str, years: list[str], graded: list, results: dict, local, benchmarks,
-                *, national: dict | None = None) -> dict:
+def build_facts(
+    school: School,
+    year: str,
+    years: list[str],
+    graded: list,
+    results: dict,
+    local,
+    benchmarks,
+    *,
+    national: dict | None = None,
+) -> dict:
     """One school's facts from what was read for it: graded inspections newest first (up to the year's
     end), results by year, the year's local indicator (or None) and the year's benchmark rows (or, as
     ``national``, the national_figures already worked out from them, for many schools at once). Shared by

@@ -130,8 +130,9 @@ def test_a_country_that_was_categorised_can_be_generated_again(capsys):
     partnership = Partnership.objects.get(slug="england-001")
     admin = get_user_model().objects.create_superuser("bench.admin", "bench@demo.invalid", None)
     framework = framework_clone(actor=admin, partnership=partnership, source_slug="milton-keynes")
-    categorised = Run.objects.create(partnership=partnership, framework_version=published_version(framework),
-                                     academic_year="2018-19")
+    categorised = Run.objects.create(
+        partnership=partnership, framework_version=published_version(framework), academic_year="2018-19"
+    )
     run_execute(run_id=categorised.pk)
     assert Result.objects.filter(run=categorised).count() == 5
 

@@ -1,11 +1,11 @@
 """The categorisation engine: pure Python, no Django. Frameworks are JSON-able dicts, facts are dicts.
 
-    from categorisation.engine import evaluate
-    result = evaluate(framework_dict, {"ofsted_grade": 2, "data_trend": "consistent", ...})
-    result.category, result.tib, result.reasons, result.missing
+from categorisation.engine import evaluate
+result = evaluate(framework_dict, {"ofsted_grade": 2, "data_trend": "consistent", ...})
+result.category, result.tib, result.reasons, result.missing
 
-    categoriser = Categoriser(framework_dict)  # for many schools: the same answers, each decided once
-    result = categoriser.evaluate(facts)
+categoriser = Categoriser(framework_dict)  # for many schools: the same answers, each decided once
+result = categoriser.evaluate(facts)
 """
 
 from .conditions import OPERATORS
@@ -15,6 +15,16 @@ from .facts import FACTS, FactsError, validate_facts
 from .framework import Categoriser, FrameworkError, Result, describe_framework, evaluate, validate_framework
 
 __all__ = [
-    "FACTS", "OPERATORS", "PARAMETER_DEFAULTS", "Categoriser", "FactsError", "FrameworkError", "Result",
-    "classify_trend", "describe_framework", "evaluate", "validate_facts", "validate_framework",
+    "FACTS",
+    "OPERATORS",
+    "PARAMETER_DEFAULTS",
+    "Categoriser",
+    "FactsError",
+    "FrameworkError",
+    "Result",
+    "classify_trend",
+    "describe_framework",
+    "evaluate",
+    "validate_facts",
+    "validate_framework",
 ]

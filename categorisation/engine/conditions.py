@@ -19,7 +19,12 @@ from dataclasses import dataclass, field
 from .facts import FACTS, known
 
 COMPARISONS = {
-    "eq": operator.eq, "ne": operator.ne, "lt": operator.lt, "le": operator.le, "gt": operator.gt, "ge": operator.ge,
+    "eq": operator.eq,
+    "ne": operator.ne,
+    "lt": operator.lt,
+    "le": operator.le,
+    "gt": operator.gt,
+    "ge": operator.ge,
 }
 ORDERING = {"lt", "le", "gt", "ge"}
 MEMBERSHIP = {"in", "not_in"}
@@ -79,10 +84,15 @@ def compile_condition(cond: dict):
         def negation(facts):
             t = inner(facts)
             return Truth(None if t.value is None else not t.value, t.used, t.missing)
+
         return negation
     name, op = cond["fact"], cond["op"]
-    if op in ORDERING and isinstance(cond.get("value"), (int, float)) and not isinstance(cond["value"], bool) \
-            and not FACTS[name].nullable:
+    if (
+        op in ORDERING
+        and isinstance(cond.get("value"), (int, float))
+        and not isinstance(cond["value"], bool)
+        and not FACTS[name].nullable
+    ):
         # The common leaf, a number compared with a number: checked directly; anything else as evaluate does.
         compare, target = COMPARISONS[op], cond["value"]
 
@@ -91,6 +101,7 @@ def compile_condition(cond: dict):
             if value is None or isinstance(value, (str, bool)):
                 return evaluate(cond, facts)
             return Truth(bool(compare(value, target)), {name: value})
+
         return ordered
     return lambda facts: evaluate(cond, facts)
 

@@ -190,8 +190,9 @@ def derive(facts: dict, params: dict, *, only=None) -> tuple[dict, list[str], di
     # Implied by the inspection: only an inadequate school is in special measures or serious weaknesses.
     if not known(out, "ofsted_category") and known(out, "ofsted_grade") and out["ofsted_grade"] != 4:
         out["ofsted_category"] = None
-        reasons.append("ofsted_category derived as null: a school judged 1-3 is not in special measures or "
-                       "serious weaknesses")
+        reasons.append(
+            "ofsted_category derived as null: a school judged 1-3 is not in special measures or serious weaknesses"
+        )
     if not known(out, "consecutive_ri") and known(out, "ofsted_grade") and out["ofsted_grade"] != 3:
         out["consecutive_ri"] = 0
         reasons.append(f"consecutive_ri derived as 0: the last inspection was graded {out['ofsted_grade']}, not RI")
@@ -218,14 +219,18 @@ def floor_condition(phase: str, p: dict) -> dict | None:
     """The below-floor test for a phase as a condition tree, so unknowns follow the engine's logic."""
     f = p["floor"]
     if phase == "primary":
-        above = {"any": [
-            _c("ks2_rwm_expected_pct", "ge", f["primary_rwm_pct"]),
-            {"all": [
-                _c("ks2_progress_reading", "ge", f["primary_progress_reading"]),
-                _c("ks2_progress_maths", "ge", f["primary_progress_maths"]),
-                _c("ks2_progress_writing", "ge", f["primary_progress_writing"]),
-            ]},
-        ]}
+        above = {
+            "any": [
+                _c("ks2_rwm_expected_pct", "ge", f["primary_rwm_pct"]),
+                {
+                    "all": [
+                        _c("ks2_progress_reading", "ge", f["primary_progress_reading"]),
+                        _c("ks2_progress_maths", "ge", f["primary_progress_maths"]),
+                        _c("ks2_progress_writing", "ge", f["primary_progress_writing"]),
+                    ]
+                },
+            ]
+        }
         return {"not": above}
     if phase == "secondary":
         return {"all": [_c("p8", "lt", f["secondary_p8"]), _c("p8_ci_upper", "lt", f["secondary_p8_ci_upper"])]}
@@ -245,12 +250,16 @@ def _floor(phase: str, p: dict):
             _FLOORS.clear()
         cond, f = floor_condition(phase, p), p["floor"]
         if phase == "primary":
-            rule = (f"primary floor: above if RWM ≥ {f['primary_rwm_pct']:g}% or progress reading ≥ "
-                    f"{f['primary_progress_reading']:g}, maths ≥ {f['primary_progress_maths']:g} and writing ≥ "
-                    f"{f['primary_progress_writing']:g}")
+            rule = (
+                f"primary floor: above if RWM ≥ {f['primary_rwm_pct']:g}% or progress reading ≥ "
+                f"{f['primary_progress_reading']:g}, maths ≥ {f['primary_progress_maths']:g} and writing ≥ "
+                f"{f['primary_progress_writing']:g}"
+            )
         else:
-            rule = (f"secondary floor: below if P8 < {f['secondary_p8']:g} and its CI upper bound < "
-                    f"{f['secondary_p8_ci_upper']:g}")
+            rule = (
+                f"secondary floor: below if P8 < {f['secondary_p8']:g} and its CI upper bound < "
+                f"{f['secondary_p8_ci_upper']:g}"
+            )
         hit = _FLOORS[key] = (p, None if cond is None else conditions.compile_condition(cond), rule)
     return hit[1], hit[2]
 
@@ -318,8 +327,11 @@ def _data_trend(facts: dict, p: dict):
     th = t[phase]
     trend = classify_trend(values, th["tolerance"], th["decline"], th["sharp"])
     shown = ", ".join(f"{v:g}" for v in values)
-    return trend, (f"{series} [{shown}] with tolerance {th['tolerance']:g}, decline {th['decline']:g}, "
-                   f"sharp {th['sharp']:g}"), set()
+    return (
+        trend,
+        (f"{series} [{shown}] with tolerance {th['tolerance']:g}, decline {th['decline']:g}, sharp {th['sharp']:g}"),
+        set(),
+    )
 
 
 def _coasting(facts: dict, p: dict):
@@ -330,8 +342,12 @@ def _coasting(facts: dict, p: dict):
     if phase in p["floor"]["not_applicable_phases"]:
         return False, f"no coasting standard applies to phase {phase!r}", set()
     if phase == "primary":
-        names = ["ks2_rwm_expected_pct_history", "ks2_progress_reading_history",
-                 "ks2_progress_maths_history", "ks2_progress_writing_history"]
+        names = [
+            "ks2_rwm_expected_pct_history",
+            "ks2_progress_reading_history",
+            "ks2_progress_maths_history",
+            "ks2_progress_writing_history",
+        ]
     elif phase == "secondary":
         names = ["p8_history", "p8_ci_upper_history"]
     else:
@@ -345,7 +361,8 @@ def _coasting(facts: dict, p: dict):
         if phase == "primary":
             rwm, read, maths, write = (series[n][i] for n in names)
             weak = rwm < c["primary_rwm_pct_below"] and (
-                read < c["primary_progress_reading_below"] or maths < c["primary_progress_maths_below"]
+                read < c["primary_progress_reading_below"]
+                or maths < c["primary_progress_maths_below"]
                 or write < c["primary_progress_writing_below"]
             )
         else:
@@ -398,8 +415,14 @@ def _attainment_vs_national(facts: dict, p: dict):
         value = "below"
     else:
         value = "well_below"
-    return value, (f"{school} {_num(facts[school])} against national {_num(facts[national])}, {_num(gap)} {unit} "
-                   f"(in line within ±{_num(band)}, well below at {_num(well)} or under)"), set()
+    return (
+        value,
+        (
+            f"{school} {_num(facts[school])} against national {_num(facts[national])}, {_num(gap)} {unit} "
+            f"(in line within ±{_num(band)}, well below at {_num(well)} or under)"
+        ),
+        set(),
+    )
 
 
 PRIMARY_SUBJECTS = ("reading", "writing", "maths")
@@ -427,14 +450,22 @@ def _progress_vs_average(facts: dict, p: dict):
         else:
             value = "at_least_average"
         shown = ", ".join(f"{n}={_num(v)}" for n, v in scores.items())
-        return value, (f"{len(below)} subject(s) below {_num(g['primary_below'])}, {len(well)} below "
-                       f"{_num(g['primary_well_below'])}; {need} or more decide ({shown})"), set()
+        return (
+            value,
+            (
+                f"{len(below)} subject(s) below {_num(g['primary_below'])}, {len(well)} below "
+                f"{_num(g['primary_well_below'])}; {need} or more decide ({shown})"
+            ),
+            set(),
+        )
     if phase == "secondary":
         if not known(facts, "p8_ci_upper"):
             return None, "", {"p8_ci_upper"}
         upper = facts["p8_ci_upper"]
-        rule = (f"P8 below average when its CI upper bound < {_num(g['secondary_ci_upper'])}, well below when "
-                f"also P8 < {_num(g['secondary_well_below_p8'])}")
+        rule = (
+            f"P8 below average when its CI upper bound < {_num(g['secondary_ci_upper'])}, well below when "
+            f"also P8 < {_num(g['secondary_well_below_p8'])}"
+        )
         if upper >= g["secondary_ci_upper"]:
             return "at_least_average", f"{rule} (p8_ci_upper={_num(upper)})", set()
         if not known(facts, "p8"):
@@ -482,9 +513,15 @@ def _progress_3yr(facts: dict, p: dict):
         value = "not_consistently_above_national"
     shown = "; ".join(f"{n} [{', '.join(_num(r[n]) for r in rows)}]" for n in names)
     floors = ", ".join(_num(floor[n]) for n in names)
-    return value, (f"{len(rows)} complete year(s): {sum(strong)} at or above {_num(above[names[0]])} in every "
-                   f"measure, {sum(weak)} under the floor-level ({floors}); {q['inadequate_years']} such years "
-                   f"are inadequate ({shown})"), set()
+    return (
+        value,
+        (
+            f"{len(rows)} complete year(s): {sum(strong)} at or above {_num(above[names[0]])} in every "
+            f"measure, {sum(weak)} under the floor-level ({floors}); {q['inadequate_years']} such years "
+            f"are inadequate ({shown})"
+        ),
+        set(),
+    )
 
 
 def _attendance(facts: dict, p: dict):
@@ -501,14 +538,20 @@ def _attendance(facts: dict, p: dict):
         missing |= _inputs(facts, "persistent_absence_pct", "national_persistent_absence_pct")
     shown = []
     if att is not None:
-        shown.append(f"attendance_pct {_num(facts['attendance_pct'])} against national "
-                     f"{_num(facts['national_attendance_pct'])} ({_num(att)} points)")
+        shown.append(
+            f"attendance_pct {_num(facts['attendance_pct'])} against national "
+            f"{_num(facts['national_attendance_pct'])} ({_num(att)} points)"
+        )
     if pa is not None:
-        shown.append(f"persistent_absence_pct {_num(facts['persistent_absence_pct'])} against national "
-                     f"{_num(facts['national_persistent_absence_pct'])} ({_num(pa)} points)")
-    rule = (f"good within {_num(t['good_attendance_gap'])} points of national attendance and "
-            f"{_num(t['good_pa_gap'])} of national persistent absence; inadequate beyond "
-            f"{_num(t['inadequate_attendance_gap'])} and {_num(t['inadequate_pa_gap'])}")
+        shown.append(
+            f"persistent_absence_pct {_num(facts['persistent_absence_pct'])} against national "
+            f"{_num(facts['national_persistent_absence_pct'])} ({_num(pa)} points)"
+        )
+    rule = (
+        f"good within {_num(t['good_attendance_gap'])} points of national attendance and "
+        f"{_num(t['good_pa_gap'])} of national persistent absence; inadequate beyond "
+        f"{_num(t['inadequate_attendance_gap'])} and {_num(t['inadequate_pa_gap'])}"
+    )
     if (att is not None and att < -t["inadequate_attendance_gap"]) or (pa is not None and pa > t["inadequate_pa_gap"]):
         return "inadequate", f"{rule} ({'; '.join(shown)})", set()
     if missing:
@@ -524,14 +567,16 @@ def _exclusions(facts: dict, p: dict):
         return None, "", missing
     rate, national = float(facts["suspensions_rate"]), float(facts["national_suspensions_rate"])
     at, high = round(national * e["at_national_ratio"], 6), round(national * e["high_ratio"], 6)
-    level = (f"suspensions_rate {_num(rate)} against national {_num(national)} (at national up to {_num(at)}, "
-             f"high over {_num(high)})")
+    level = (
+        f"suspensions_rate {_num(rate)} against national {_num(national)} (at national up to {_num(at)}, "
+        f"high over {_num(high)})"
+    )
     if rate <= at:
         return "at_or_reducing_to_national", level, set()
     if rate > high:
         return "high_or_rising", level, set()
     series = facts.get("suspensions_rate_history")
-    values = [float(v) for v in series[-int(e["years"]):] if v is not None] if isinstance(series, list) else []
+    values = [float(v) for v in series[-int(e["years"]) :] if v is not None] if isinstance(series, list) else []
     if len(values) < 2:
         return None, "", {"suspensions_rate_history"}
     first, last = values[0], values[-1]

@@ -24,11 +24,25 @@ def criteria_met(fw: dict, facts: dict, *, truth: conditions.Memo | None = None)
         for crit in cat.get("criteria", []):
             answer = truth(crit["when"])
             if answer.value is True:
-                out.append({"category": cat["code"], "id": crit["id"], "label": crit["label"],
-                            "limiting": bool(crit.get("limiting")), "values": answer.used})
+                out.append(
+                    {
+                        "category": cat["code"],
+                        "id": crit["id"],
+                        "label": crit["label"],
+                        "limiting": bool(crit.get("limiting")),
+                        "values": answer.used,
+                    }
+                )
     for row in fw.get("rows") or []:
         answer = truth(row["when"])
         if answer.value is True:
-            out.append({"category": row["category"], "id": row["id"], "label": row["label"], "limiting": False,
-                        "values": answer.used})
+            out.append(
+                {
+                    "category": row["category"],
+                    "id": row["id"],
+                    "label": row["label"],
+                    "limiting": False,
+                    "values": answer.used,
+                }
+            )
     return out

@@ -76,8 +76,14 @@ def _grade(name: str, description: str, **kw) -> Fact:
 
 
 def _measure(name: str, description: str, choices: tuple) -> Fact:
-    return Fact(name, "enum", description + " Derived from the data when absent.", choices=choices, derived=True,
-                group="derived")
+    return Fact(
+        name,
+        "enum",
+        description + " Derived from the data when absent.",
+        choices=choices,
+        derived=True,
+        group="derived",
+    )
 
 
 def _judgement(name: str, description: str, choices: tuple) -> Fact:
@@ -86,58 +92,142 @@ def _judgement(name: str, description: str, choices: tuple) -> Fact:
 
 _FACTS = [
     # Inspection and school
-    Fact("phase", "enum", "School phase; decides which floor standard applies.",
-         choices=("primary", "secondary", "special", "alternative_provision", "nursery")),
+    Fact(
+        "phase",
+        "enum",
+        "School phase; decides which floor standard applies.",
+        choices=("primary", "secondary", "special", "alternative_provision", "nursery"),
+    ),
     _grade("ofsted_grade", "Current Ofsted overall effectiveness: 1 outstanding, 2 good, 3 RI, 4 inadequate."),
     _grade("ofsted_leadership_grade", "Leadership and management grade at the current inspection (1-4)."),
-    Fact("previous_ofsted_grade", "enum", "The judgement before the current one: 1-4, or \"SM\"/\"SW\".",
-         choices=(*GRADES, "SM", "SW")),
+    Fact(
+        "previous_ofsted_grade",
+        "enum",
+        'The judgement before the current one: 1-4, or "SM"/"SW".',
+        choices=(*GRADES, "SM", "SW"),
+    ),
     _grade("previous_ofsted_leadership_grade", "Leadership grade at the previous inspection (1-4)."),
-    Fact("ofsted_category", "enum", "Ofsted category of concern now: \"SM\", \"SW\" or null for none.",
-         choices=("SM", "SW"), nullable=True),
-    Fact("consecutive_ri", "int", "How many consecutive inspections up to now judged RI (0 if the last was not RI).",
-         minimum=0, maximum=20),
+    Fact(
+        "ofsted_category",
+        "enum",
+        'Ofsted category of concern now: "SM", "SW" or null for none.',
+        choices=("SM", "SW"),
+        nullable=True,
+    ),
+    Fact(
+        "consecutive_ri",
+        "int",
+        "How many consecutive inspections up to now judged RI (0 if the last was not RI).",
+        minimum=0,
+        maximum=20,
+    ),
     Fact("safeguarding_effective", "bool", "Safeguarding effective / meets statutory requirements."),
     _grade("sef_validated_grade", "The grade the school's self-evaluation (SEF) claims, as validated by the LA."),
     _grade("likely_next_ofsted_grade", "The LA's evidence-based view of the likely next Ofsted grade (1-4)."),
-    Fact("recent_s8_with_priorities", "bool",
-         "Recently inspected under section 8 with priorities for improvement and a section 5 proposed."),
+    Fact(
+        "recent_s8_with_priorities",
+        "bool",
+        "Recently inspected under section 8 with priorities for improvement and a section 5 proposed.",
+    ),
     # Performance data
-    Fact("data_trend", "enum", "Three-year data trend; derived from the phase's history when absent.",
-         choices=("improving", "consistent", "inconsistent", "small_decline", "declining", "sharp_decline"),
-         derived=True, group="derived"),
-    Fact("below_floor", "bool", "Below the floor standard; derived from the phase's measures when absent.",
-         derived=True, group="derived"),
-    Fact("coasting", "bool", "Coasting over three years; derived from the yearly histories when absent.",
-         derived=True, group="derived"),
-    Fact("ks2_rwm_expected_pct", "number", "KS2 % of pupils meeting the expected standard in RWM combined.",
-         minimum=0, maximum=100, group="data"),
+    Fact(
+        "data_trend",
+        "enum",
+        "Three-year data trend; derived from the phase's history when absent.",
+        choices=("improving", "consistent", "inconsistent", "small_decline", "declining", "sharp_decline"),
+        derived=True,
+        group="derived",
+    ),
+    Fact(
+        "below_floor",
+        "bool",
+        "Below the floor standard; derived from the phase's measures when absent.",
+        derived=True,
+        group="derived",
+    ),
+    Fact(
+        "coasting",
+        "bool",
+        "Coasting over three years; derived from the yearly histories when absent.",
+        derived=True,
+        group="derived",
+    ),
+    Fact(
+        "ks2_rwm_expected_pct",
+        "number",
+        "KS2 % of pupils meeting the expected standard in RWM combined.",
+        minimum=0,
+        maximum=100,
+        group="data",
+    ),
     Fact("ks2_progress_reading", "number", "KS2 progress score, reading.", minimum=-40, maximum=40, group="data"),
     Fact("ks2_progress_writing", "number", "KS2 progress score, writing.", minimum=-40, maximum=40, group="data"),
     Fact("ks2_progress_maths", "number", "KS2 progress score, maths.", minimum=-40, maximum=40, group="data"),
     Fact("p8", "number", "KS4 Progress 8 score.", minimum=-10, maximum=10, group="data"),
-    Fact("p8_ci_upper", "number", "Upper bound of the Progress 8 95% confidence interval.",
-         minimum=-10, maximum=10, group="data"),
-    Fact("p8_ci_lower", "number", "Lower bound of the Progress 8 95% confidence interval.",
-         minimum=-10, maximum=10, group="data"),
+    Fact(
+        "p8_ci_upper",
+        "number",
+        "Upper bound of the Progress 8 95% confidence interval.",
+        minimum=-10,
+        maximum=10,
+        group="data",
+    ),
+    Fact(
+        "p8_ci_lower",
+        "number",
+        "Lower bound of the Progress 8 95% confidence interval.",
+        minimum=-10,
+        maximum=10,
+        group="data",
+    ),
     Fact("attainment8", "number", "KS4 Attainment 8 score.", minimum=0, maximum=90, group="data"),
-    Fact("eyfs_gld_pct", "number", "EYFS % reaching a good level of development.", minimum=0, maximum=100,
-         group="data"),
+    Fact(
+        "eyfs_gld_pct", "number", "EYFS % reaching a good level of development.", minimum=0, maximum=100, group="data"
+    ),
     Fact("attendance_pct", "number", "Overall attendance %.", minimum=0, maximum=100, group="data"),
     Fact("persistent_absence_pct", "number", "Persistent absence %.", minimum=0, maximum=100, group="data"),
     Fact("suspensions_rate", "number", "Suspensions per 100 pupils.", minimum=0, group="data"),
     Fact("permanent_exclusions", "int", "Permanent exclusions in the year.", minimum=0, group="data"),
     # England (state-funded) figures for the same year: the inputs of the *_vs_national derived facts
-    Fact("national_ks2_rwm_expected_pct", "number", "England KS2 % meeting the expected standard in RWM, same year.",
-         minimum=0, maximum=100, group="national"),
-    Fact("national_attainment8", "number", "England average Attainment 8 score, same year.",
-         minimum=0, maximum=90, group="national"),
-    Fact("national_attendance_pct", "number", "England overall attendance %, same year.",
-         minimum=0, maximum=100, group="national"),
-    Fact("national_persistent_absence_pct", "number", "England persistent absence %, same year.",
-         minimum=0, maximum=100, group="national"),
-    Fact("national_suspensions_rate", "number", "England suspensions per 100 pupils, same year.",
-         minimum=0, group="national"),
+    Fact(
+        "national_ks2_rwm_expected_pct",
+        "number",
+        "England KS2 % meeting the expected standard in RWM, same year.",
+        minimum=0,
+        maximum=100,
+        group="national",
+    ),
+    Fact(
+        "national_attainment8",
+        "number",
+        "England average Attainment 8 score, same year.",
+        minimum=0,
+        maximum=90,
+        group="national",
+    ),
+    Fact(
+        "national_attendance_pct",
+        "number",
+        "England overall attendance %, same year.",
+        minimum=0,
+        maximum=100,
+        group="national",
+    ),
+    Fact(
+        "national_persistent_absence_pct",
+        "number",
+        "England persistent absence %, same year.",
+        minimum=0,
+        maximum=100,
+        group="national",
+    ),
+    Fact(
+        "national_suspensions_rate",
+        "number",
+        "England suspensions per 100 pupils, same year.",
+        minimum=0,
+        group="national",
+    ),
     # Yearly histories, oldest first: the inputs of data_trend and coasting
     Fact("ks2_rwm_expected_pct_history", "series", "KS2 RWM expected % by year, oldest first.", group="history"),
     Fact("ks2_progress_reading_history", "series", "KS2 reading progress by year, oldest first.", group="history"),
@@ -147,28 +237,56 @@ _FACTS = [
     Fact("p8_ci_upper_history", "series", "Progress 8 CI upper bound by year, oldest first.", group="history"),
     Fact("suspensions_rate_history", "series", "Suspensions per 100 pupils by year, oldest first.", group="history"),
     # Derived from the data against national when absent (given values win), used by Oldham and Calderdale
-    _measure("attainment_vs_national", "Attainment against national at the end of key stages.",
-             ("above", "in_line", "below", "well_below")),
-    _measure("progress_vs_average", "Progress against average across subjects.",
-             ("at_least_average", "below_average_2plus_subjects", "well_below_average_2plus_subjects")),
-    _measure("progress_3yr", "Pupil progress against national standards over the last three years.",
-             ("consistently_above_national", "not_consistently_above_national", "inadequate")),
-    _measure("attendance", "Attendance and absence (including persistent absence) against national.",
-             ("good", "not_consistently_good", "inadequate")),
-    _measure("exclusions", "Suspensions and exclusions against national.",
-             ("at_or_reducing_to_national", "few_not_reducing", "high_or_rising")),
+    _measure(
+        "attainment_vs_national",
+        "Attainment against national at the end of key stages.",
+        ("above", "in_line", "below", "well_below"),
+    ),
+    _measure(
+        "progress_vs_average",
+        "Progress against average across subjects.",
+        ("at_least_average", "below_average_2plus_subjects", "well_below_average_2plus_subjects"),
+    ),
+    _measure(
+        "progress_3yr",
+        "Pupil progress against national standards over the last three years.",
+        ("consistently_above_national", "not_consistently_above_national", "inadequate"),
+    ),
+    _measure(
+        "attendance",
+        "Attendance and absence (including persistent absence) against national.",
+        ("good", "not_consistently_good", "inadequate"),
+    ),
+    _measure(
+        "exclusions",
+        "Suspensions and exclusions against national.",
+        ("at_or_reducing_to_national", "few_not_reducing", "high_or_rising"),
+    ),
     # Officer judgements (the local-data CSV), used by the Oldham and Calderdale frameworks
-    _judgement("teaching_quality", "Quality of teaching, learning and assessment over time.",
-               ("consistently_good", "not_consistently_good", "insufficient_good")),
-    _judgement("leadership_governance", "Leadership and management at all levels, including governance.",
-               ("effective", "not_consistently_effective", "ineffective")),
-    _judgement("outward_facing", "Participation in outward-facing links with other schools and partners.",
-               ("fully", "partly", "not_engaged")),
+    _judgement(
+        "teaching_quality",
+        "Quality of teaching, learning and assessment over time.",
+        ("consistently_good", "not_consistently_good", "insufficient_good"),
+    ),
+    _judgement(
+        "leadership_governance",
+        "Leadership and management at all levels, including governance.",
+        ("effective", "not_consistently_effective", "ineffective"),
+    ),
+    _judgement(
+        "outward_facing",
+        "Participation in outward-facing links with other schools and partners.",
+        ("fully", "partly", "not_engaged"),
+    ),
     _judgement("finance_concern", "Financial position.", ("none", "concern", "serious")),
     Fact("behaviour_concern", "bool", "Significant concerns about behaviour.", group="judgement"),
     Fact("self_evaluation_accurate", "bool", "The school's self-evaluation is accurate.", group="judgement"),
-    Fact("judged_securely_good", "bool", "Judged securely good or outstanding by both the school and the partnership.",
-         group="judgement"),
+    Fact(
+        "judged_securely_good",
+        "bool",
+        "Judged securely good or outstanding by both the school and the partnership.",
+        group="judgement",
+    ),
 ]
 
 FACTS: dict[str, Fact] = {f.name: f for f in _FACTS}
@@ -183,14 +301,19 @@ def _accepts(spec: Fact):
         allowed = frozenset((type(c), c) for c in spec.choices)
         return lambda value: value is None or (type(value) in (int, str) and (type(value), value) in allowed)
     if spec.kind == "series":
-        return lambda value: value is None or type(value) is list and all(
-            v is None or type(v) is int or (type(v) is float and v - v == 0) for v in value)  # v - v: not inf, nan
+        return lambda value: (
+            value is None
+            or type(value) is list
+            and all(v is None or type(v) is int or (type(v) is float and v - v == 0) for v in value)
+        )  # v - v: not inf, nan
     low = -math.inf if spec.minimum is None else spec.minimum
     high = math.inf if spec.maximum is None else spec.maximum
     if spec.kind == "int":
         return lambda value: value is None or (type(value) is int and low <= value <= high)
-    return lambda value: value is None or (
-        (type(value) is int or (type(value) is float and value - value == 0)) and low <= value <= high)
+    return lambda value: (
+        value is None
+        or ((type(value) is int or (type(value) is float and value - value == 0)) and low <= value <= high)
+    )
 
 
 _ACCEPTS = {name: _accepts(spec) for name, spec in FACTS.items()}

@@ -65,7 +65,6 @@ class Result:
 # Validation
 
 
-
 def _check_entry(entry, where: str, allowed, noun: str, ids: set, errors: list) -> tuple[bool, str | None]:
     """The checks a criterion and a decision-table row share: an object, only known keys, and an id that
     is unique in the framework. Returns whether it is an object, and its id when it is new."""
@@ -83,6 +82,7 @@ def _check_entry(entry, where: str, allowed, noun: str, ids: set, errors: list) 
         ids.add(entry_id)
         return True, entry_id
     return True, None
+
 
 def validate_framework(fw) -> None:
     """Raise FrameworkError naming every mistake: unknown fact or operator, bad value, empty or
@@ -173,8 +173,12 @@ def validate_framework(fw) -> None:
             else:
                 conditions.validate(row["when"], f"{where}.when", errors)
         for i, cat in enumerate(categories):
-            if isinstance(cat, dict) and cat.get("code") in codes and cat["code"] not in used_codes \
-                    and not cat.get("criteria"):
+            if (
+                isinstance(cat, dict)
+                and cat.get("code") in codes
+                and cat["code"] not in used_codes
+                and not cat.get("criteria")
+            ):
                 errors.append(f"categories[{i}] ({cat['code']}): empty category, no row or criterion leads to it")
     elif rows is not None:
         errors.append("rows: only method 'decision_table' has rows")
@@ -322,8 +326,12 @@ class Categoriser:
             if key is not None and len(self._decided) < MAX_DECISIONS:
                 self._decided[key] = entry
         decided, met, quoted = entry
-        result = Result(decided.category, decided.tib,
-                        decided.reasons + _notes(derivations, gaps, quoted, decided.missing), list(decided.missing))
+        result = Result(
+            decided.category,
+            decided.tib,
+            decided.reasons + _notes(derivations, gaps, quoted, decided.missing),
+            list(decided.missing),
+        )
         return result, met
 
 
@@ -359,18 +367,25 @@ def _ordered(cats: list[dict], truth: conditions.Memo) -> list[_Candidate]:
         label = f"{'any' if decisive else 'all'} of its {len(crits)} criteria"
         if whole.value is True:
             shown = [(c, t) for c, t in truths if t.value is True]
-            reasons = [f"{code}: all of its {len(crits)} criteria hold" if not decisive
-                       else f"{code}: {len(shown)} of its {len(crits)} criteria hold (any one is enough)"]
+            reasons = [
+                f"{code}: all of its {len(crits)} criteria hold"
+                if not decisive
+                else f"{code}: {len(shown)} of its {len(crits)} criteria hold (any one is enough)"
+            ]
             reasons += [f"{code}: {c['label']} ({show_facts(t.used)})" for c, t in shown]
         elif whole.value is False:
             if decisive:
                 reasons = [f"not {code}: none of its {len(crits)} criteria hold"]
             else:
-                reasons = [f"not {code}: {c['label']} fails ({show_facts(t.used)})" for c, t in truths
-                           if t.value is False]
+                reasons = [
+                    f"not {code}: {c['label']} fails ({show_facts(t.used)})" for c, t in truths if t.value is False
+                ]
         else:
-            reasons = [f"{code}: {c['label']} is unknown without {', '.join(sorted(t.missing))}"
-                       for c, t in truths if t.value is None]
+            reasons = [
+                f"{code}: {c['label']} is unknown without {', '.join(sorted(t.missing))}"
+                for c, t in truths
+                if t.value is None
+            ]
         out.append(_Candidate(code, whole, label, reasons))
     return out
 
@@ -385,10 +400,14 @@ def _best_fit(cats: list[dict], truth: conditions.Memo) -> _Candidate:
         met = [(c, t) for c, t in truths if t.value is True]
         unknown = [(c, t) for c, t in truths if t.value is None]
         tallies.append((cat["code"], len(met), len(met) + len(unknown), len(indicators), met, unknown))
-    summary = "best fit: " + ", ".join(
-        f"{code} {lo} of {n}" + (f" (up to {hi} with missing facts)" if hi > lo else "")
-        for code, lo, hi, n, _, _ in tallies
-    ) + " indicators met"
+    summary = (
+        "best fit: "
+        + ", ".join(
+            f"{code} {lo} of {n}" + (f" (up to {hi} with missing facts)" if hi > lo else "")
+            for code, lo, hi, n, _, _ in tallies
+        )
+        + " indicators met"
+    )
     used = {}
     for *_, met, _unknown in tallies:
         for _, t in met:
@@ -396,8 +415,7 @@ def _best_fit(cats: list[dict], truth: conditions.Memo) -> _Candidate:
     # The winner on what is known: most indicators met, ties to the earlier (more severe) category.
     best = max(range(len(tallies)), key=lambda i: (tallies[i][1], -i))
     code, lo = tallies[best][0], tallies[best][1]
-    beaten = all(lo > other[2] or (lo == other[2] and best < i)
-                 for i, other in enumerate(tallies) if i != best)
+    beaten = all(lo > other[2] or (lo == other[2] and best < i) for i, other in enumerate(tallies) if i != best)
     if lo > 0 and beaten:
         reasons = [summary]
         if any(lo == other[1] for i, other in enumerate(tallies) if i != best):
@@ -410,8 +428,9 @@ def _best_fit(cats: list[dict], truth: conditions.Memo) -> _Candidate:
     for *_, unknown in tallies:
         for _, t in unknown:
             missing |= t.missing
-    return _Candidate(None, Truth(None, used, missing), "best fit",
-                      [summary + ": the best fit depends on the missing facts"])
+    return _Candidate(
+        None, Truth(None, used, missing), "best fit", [summary + ": the best fit depends on the missing facts"]
+    )
 
 
 def _resolve(candidates: list[_Candidate]) -> Result:
@@ -463,5 +482,13 @@ def describe_framework(fw: dict) -> list[str]:
     return lines
 
 
-__all__ = ["FACTS", "Categoriser", "FrameworkError", "Result", "describe_framework", "evaluate", "framework_facts",
-           "validate_framework"]
+__all__ = [
+    "FACTS",
+    "Categoriser",
+    "FrameworkError",
+    "Result",
+    "describe_framework",
+    "evaluate",
+    "framework_facts",
+    "validate_framework",
+]

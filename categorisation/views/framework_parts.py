@@ -179,8 +179,11 @@ def framework_criterion_move(request, partnership_slug, framework_slug, number, 
     )
     if not 1 <= position <= len(criteria):
         # Most likely removed since the page was opened: say so on the page as it is now.
-        messages.error(request, f"There is no criterion {position} in category {category['code']} now (it may "
-                                "have been removed since you opened the page), so nothing was moved.")
+        messages.error(
+            request,
+            f"There is no criterion {position} in category {category['code']} now (it may "
+            "have been removed since you opened the page), so nothing was moved.",
+        )
         return redirect(page + "#criteria-order")
     criterion = criteria[position - 1]
     form = MoveForm(request.POST)

@@ -10,6 +10,7 @@ sideways.
 The run's Celery task is held back when the run starts so that the page shows it waiting; the test then
 runs the task's service itself while the browser polls, as a worker would.
 """
+
 import pytest
 
 from .pages import main_text, no_sideways_scroll, phone

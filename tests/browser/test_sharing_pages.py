@@ -21,17 +21,23 @@ def test_officer_records_a_support_on_a_phone_and_the_supporter_sees_the_data(br
 
     head = Membership.objects.select_related("school", "user").get(user__username="head.calderdale")
     # A school that has not answered the memorandum yet and that nobody supports: the head sees its headline.
-    target = School.objects.create(partnership=head.partnership, urn="999001", name="Invented Fieldside Primary",
-                                   la_code="381", phase="Primary")
+    target = School.objects.create(
+        partnership=head.partnership, urn="999001", name="Invented Fieldside Primary", la_code="381", phase="Primary"
+    )
     assert not MemorandumStatus.objects.filter(school=target).exists()
     assert access_for(head.user, target).level == "headline"
     base = live_server.url
     context, page = phone(browser, base, "officer.calderdale")
     try:
-        for path, heading in (("/", "Data sharing"), ("/policy/", "Sharing policy"),
-                              ("/supports/new/", "Start a support"), ("/partners/new/", "strategic partner"),
-                              ("/register/new/", "register"), (f"/{target.urn}/memorandum/", "memorandum"),
-                              (f"/{target.urn}/", "who can see")):
+        for path, heading in (
+            ("/", "Data sharing"),
+            ("/policy/", "Sharing policy"),
+            ("/supports/new/", "Start a support"),
+            ("/partners/new/", "strategic partner"),
+            ("/register/new/", "register"),
+            (f"/{target.urn}/memorandum/", "memorandum"),
+            (f"/{target.urn}/", "who can see"),
+        ):
             response = page.goto(f"{base}{BASE}{path}")
             assert response.status == 200, path
             assert heading.lower() in page.locator("h1").inner_text().lower(), (path, page.locator("h1").inner_text())

@@ -54,18 +54,31 @@ def test_automatic_red_overrides_a_green_best_fit(calderdale, change, criterion)
 
 
 def test_one_ri_is_amber_evidence_not_automatic_red(calderdale):
-    facts = {**GREEN_SCHOOL, "ofsted_grade": 3, "consecutive_ri": 1, "likely_next_ofsted_grade": 3,
-             "attainment_vs_national": "below", "progress_vs_average": "below_average_2plus_subjects",
-             "attendance": "not_consistently_good"}
+    facts = {
+        **GREEN_SCHOOL,
+        "ofsted_grade": 3,
+        "consecutive_ri": 1,
+        "likely_next_ofsted_grade": 3,
+        "attainment_vs_national": "below",
+        "progress_vs_average": "below_average_2plus_subjects",
+        "attendance": "not_consistently_good",
+    }
     result = evaluate(calderdale, facts)
     assert result.category == "AMBER"
     assert result.reasons[0] == "best fit: RED 0 of 7, AMBER 5 of 9, GREEN 3 of 8 indicators met"
 
 
 def test_red_indicators_win_the_best_fit_without_a_limiting_factor(calderdale):
-    facts = {**GREEN_SCHOOL, "likely_next_ofsted_grade": 4, "attainment_vs_national": "well_below",
-             "progress_vs_average": "well_below_average_2plus_subjects", "exclusions": "high_or_rising",
-             "attendance": "inadequate", "leadership_governance": "ineffective", "finance_concern": "serious"}
+    facts = {
+        **GREEN_SCHOOL,
+        "likely_next_ofsted_grade": 4,
+        "attainment_vs_national": "well_below",
+        "progress_vs_average": "well_below_average_2plus_subjects",
+        "exclusions": "high_or_rising",
+        "attendance": "inadequate",
+        "leadership_governance": "ineffective",
+        "finance_concern": "serious",
+    }
     result = evaluate(calderdale, facts)
     assert result.category == "RED"
     assert result.reasons[0].startswith("best fit: RED 7 of 7")
@@ -74,8 +87,14 @@ def test_red_indicators_win_the_best_fit_without_a_limiting_factor(calderdale):
 def test_a_tie_goes_to_the_more_severe_band(calderdale):
     # AMBER: RI, likely RI, attainment below, financial concern = 4.
     # GREEN: progress, outward facing, exclusions, absence, safeguarding = 5.
-    facts = {**GREEN_SCHOOL, "ofsted_grade": 3, "consecutive_ri": 1, "likely_next_ofsted_grade": 3,
-             "attainment_vs_national": "below", "finance_concern": "concern"}
+    facts = {
+        **GREEN_SCHOOL,
+        "ofsted_grade": 3,
+        "consecutive_ri": 1,
+        "likely_next_ofsted_grade": 3,
+        "attainment_vs_national": "below",
+        "finance_concern": "concern",
+    }
     result = evaluate(calderdale, facts)
     assert result.reasons[0] == "best fit: RED 0 of 7, AMBER 4 of 9, GREEN 5 of 8 indicators met"
     assert result.category == "GREEN"

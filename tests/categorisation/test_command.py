@@ -19,9 +19,16 @@ def test_milton_keynes_in_input_order(tmp_path):
     # No django_db mark: pytest-django raises if the command touches the database at all.
     schools = [
         {"urn": "100003", "ofsted_grade": 4, "ofsted_category": "SM"},
-        {"urn": "100001", "phase": "primary", "ofsted_grade": 2, "data_trend": "consistent",
-         "ks2_rwm_expected_pct": 64.9, "ks2_progress_reading": -5.0, "ks2_progress_maths": -5.0,
-         "ks2_progress_writing": -7.1},
+        {
+            "urn": "100001",
+            "phase": "primary",
+            "ofsted_grade": 2,
+            "data_trend": "consistent",
+            "ks2_rwm_expected_pct": 64.9,
+            "ks2_progress_reading": -5.0,
+            "ks2_progress_maths": -5.0,
+            "ks2_progress_writing": -7.1,
+        },
         {"urn": "100002", "ofsted_grade": 1, "data_trend": "improving", "below_floor": False},
         {"urn": 100004, "phase": "secondary", "ofsted_grade": 2, "data_trend": "consistent", "p8": -0.2},
     ]
@@ -41,8 +48,11 @@ def test_missing_facts_named_in_reasons(tmp_path):
 
 
 def test_calderdale_codes(tmp_path):
-    out = run(tmp_path, "calderdale", [{"urn": "1", "ofsted_grade": 3, "consecutive_ri": 2},
-                                       {"urn": "2", "safeguarding_effective": False}])
+    out = run(
+        tmp_path,
+        "calderdale",
+        [{"urn": "1", "ofsted_grade": 3, "consecutive_ri": 2}, {"urn": "2", "safeguarding_effective": False}],
+    )
     assert [row["category"] for row in out] == ["RED", "RED"]
 
 
@@ -52,11 +62,24 @@ def test_empty_list_gives_empty_output(tmp_path):
 
 def test_a_framework_file_can_be_used(tmp_path):
     framework = tmp_path / "fw.json"
-    framework.write_text(json.dumps({
-        "slug": "mine", "name": "Mine", "method": "decision_table",
-        "categories": [{"code": "X", "label": "X", "tib": True}],
-        "rows": [{"id": "r", "label": "RI", "category": "X", "when": {"fact": "ofsted_grade", "op": "eq", "value": 3}}],
-    }))
+    framework.write_text(
+        json.dumps(
+            {
+                "slug": "mine",
+                "name": "Mine",
+                "method": "decision_table",
+                "categories": [{"code": "X", "label": "X", "tib": True}],
+                "rows": [
+                    {
+                        "id": "r",
+                        "label": "RI",
+                        "category": "X",
+                        "when": {"fact": "ofsted_grade", "op": "eq", "value": 3},
+                    }
+                ],
+            }
+        )
+    )
     [row] = run(tmp_path, str(framework), [{"urn": "1", "ofsted_grade": 3}], "--framework-file")
     assert (row["category"], row["tib"]) == ("X", True)
 
@@ -103,7 +126,10 @@ def test_exit_status_is_non_zero_from_the_command_line(tmp_path):
     root = Path(__file__).resolve().parents[2]
     done = subprocess.run(
         [sys.executable, "manage.py", "categorise", "--framework", "milton-keynes", "--facts", str(path)],
-        cwd=root, capture_output=True, text=True, timeout=60,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=60,
         env={**__import__("os").environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"},
     )
     assert done.returncode != 0

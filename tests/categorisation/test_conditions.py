@@ -95,6 +95,10 @@ def test_not_flips_true_and_false_and_keeps_unknown():
 
 
 def test_describe_reads_like_the_rule():
-    cond = {"all": [c("ofsted_grade", "eq", 2), {"any": [c("data_trend", "in", ["declining"]),
-                                                          c("below_floor", "eq", True)]}]}
+    cond = {
+        "all": [
+            c("ofsted_grade", "eq", 2),
+            {"any": [c("data_trend", "in", ["declining"]), c("below_floor", "eq", True)]},
+        ]
+    }
     assert describe(cond) == "(ofsted_grade = 2 and (data_trend in ['declining'] or below_floor = true))"

@@ -36,8 +36,9 @@ def derived(name, params=None, **facts):
     ],
 )
 def test_primary_attainment_boundaries(school, national, expected):
-    value, reasons, gaps = derived("attainment_vs_national", phase="primary", ks2_rwm_expected_pct=school,
-                                   national_ks2_rwm_expected_pct=national)
+    value, reasons, gaps = derived(
+        "attainment_vs_national", phase="primary", ks2_rwm_expected_pct=school, national_ks2_rwm_expected_pct=national
+    )
     assert value == expected and gaps == set()
     assert reasons[0].startswith(f"attainment_vs_national derived as '{expected}': ks2_rwm_expected_pct ")
 
@@ -55,16 +56,17 @@ def test_attainment_missing_inputs_are_named():
     value, reasons, gaps = derived("attainment_vs_national", phase="primary", ks2_rwm_expected_pct=70)
     assert value is None and reasons == [] and gaps == {"national_ks2_rwm_expected_pct"}
     assert derived("attainment_vs_national", phase="secondary", national_attainment8=46.3)[2] == {"attainment8"}
-    assert derived("attainment_vs_national", ks2_rwm_expected_pct=70, national_ks2_rwm_expected_pct=60)[2] == {
-        "phase"}
+    assert derived("attainment_vs_national", ks2_rwm_expected_pct=70, national_ks2_rwm_expected_pct=60)[2] == {"phase"}
     # A null (as the fact builders give for a missing figure) is not known either.
-    assert derived("attainment_vs_national", phase="primary", ks2_rwm_expected_pct=None,
-                   national_ks2_rwm_expected_pct=60)[2] == {"ks2_rwm_expected_pct"}
+    assert derived(
+        "attainment_vs_national", phase="primary", ks2_rwm_expected_pct=None, national_ks2_rwm_expected_pct=60
+    )[2] == {"ks2_rwm_expected_pct"}
 
 
 def test_attainment_left_to_an_officer_for_special_schools():
-    value, _, gaps = derived("attainment_vs_national", phase="special", ks2_rwm_expected_pct=10,
-                             national_ks2_rwm_expected_pct=60)
+    value, _, gaps = derived(
+        "attainment_vs_national", phase="special", ks2_rwm_expected_pct=10, national_ks2_rwm_expected_pct=60
+    )
     assert value is None and gaps == {"attainment_vs_national"}
 
 
@@ -73,8 +75,12 @@ def test_attainment_left_to_an_officer_for_special_schools():
 
 
 def ks2(reading, writing, maths):
-    return {"phase": "primary", "ks2_progress_reading": reading, "ks2_progress_writing": writing,
-            "ks2_progress_maths": maths}
+    return {
+        "phase": "primary",
+        "ks2_progress_reading": reading,
+        "ks2_progress_writing": writing,
+        "ks2_progress_maths": maths,
+    }
 
 
 @pytest.mark.parametrize(
@@ -132,8 +138,12 @@ def test_secondary_progress_missing_inputs():
 
 
 def ks2_history(reading, writing, maths):
-    return {"phase": "primary", "ks2_progress_reading_history": reading, "ks2_progress_writing_history": writing,
-            "ks2_progress_maths_history": maths}
+    return {
+        "phase": "primary",
+        "ks2_progress_reading_history": reading,
+        "ks2_progress_writing_history": writing,
+        "ks2_progress_maths_history": maths,
+    }
 
 
 def test_primary_progress_3yr_consistently_above():
@@ -163,10 +173,12 @@ def test_primary_progress_3yr_inadequate_needs_two_years_under_the_floor_level(w
 def test_secondary_progress_3yr():
     assert derived("progress_3yr", phase="secondary", p8_history=[0.0, 0.2, 0.1])[0] == "consistently_above_national"
     assert derived("progress_3yr", phase="secondary", p8_history=[0.1, -0.2, 0.1])[0] == (
-        "not_consistently_above_national")
+        "not_consistently_above_national"
+    )
     assert derived("progress_3yr", phase="secondary", p8_history=[-0.6, -0.1, -0.51])[0] == "inadequate"
     assert derived("progress_3yr", phase="secondary", p8_history=[-0.5, -0.5, -0.5])[0] == (
-        "not_consistently_above_national")
+        "not_consistently_above_national"
+    )
 
 
 def test_progress_3yr_skips_years_without_results_and_needs_two():
@@ -174,15 +186,19 @@ def test_progress_3yr_skips_years_without_results_and_needs_two():
     value, reasons, _ = derived("progress_3yr", **ks2_history([None, 1, 1], [None, 1, 1], [None, 1, 1]))
     assert value == "consistently_above_national" and "2 complete year(s)" in reasons[0]
     value, _, gaps = derived("progress_3yr", **ks2_history([None, None, 1], [None, 1, 1], [None, 1, 1]))
-    assert value is None and gaps == {"ks2_progress_reading_history", "ks2_progress_writing_history",
-                                      "ks2_progress_maths_history"}
+    assert value is None and gaps == {
+        "ks2_progress_reading_history",
+        "ks2_progress_writing_history",
+        "ks2_progress_maths_history",
+    }
     value, _, gaps = derived("progress_3yr", phase="secondary", p8_history=[0.3])
     assert value is None and gaps == {"p8_history"}
     value, _, gaps = derived("progress_3yr", **ks2_history([1, 1, 1], [1, 1, 1], None))
     assert value is None and gaps == {"ks2_progress_maths_history"}
     # Only the last three years count: an old weak year is forgotten.
     assert derived("progress_3yr", phase="secondary", p8_history=[-1, -1, 0, 0, 0])[0] == (
-        "consistently_above_national")
+        "consistently_above_national"
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -190,8 +206,12 @@ def test_progress_3yr_skips_years_without_results_and_needs_two():
 
 
 def absence(att, pa, national_att=94.0, national_pa=20.0):
-    return {"attendance_pct": att, "persistent_absence_pct": pa, "national_attendance_pct": national_att,
-            "national_persistent_absence_pct": national_pa}
+    return {
+        "attendance_pct": att,
+        "persistent_absence_pct": pa,
+        "national_attendance_pct": national_att,
+        "national_persistent_absence_pct": national_pa,
+    }
 
 
 @pytest.mark.parametrize(
@@ -252,8 +272,9 @@ def test_exclusions_missing_inputs():
     assert derived("exclusions", suspensions_rate=1.0)[2] == {"national_suspensions_rate"}
     value, _, gaps = derived("exclusions", suspensions_rate=6.0, national_suspensions_rate=4.0)
     assert value is None and gaps == {"suspensions_rate_history"}
-    value, _, gaps = derived("exclusions", suspensions_rate=6.0, national_suspensions_rate=4.0,
-                             suspensions_rate_history=[None, None, 6.0])
+    value, _, gaps = derived(
+        "exclusions", suspensions_rate=6.0, national_suspensions_rate=4.0, suspensions_rate_history=[None, None, 6.0]
+    )
     assert value is None and gaps == {"suspensions_rate_history"}
 
 
@@ -283,8 +304,12 @@ GIVEN = {
 def test_the_data_alone_derives_every_measure():
     out, _, gaps = derive(FULL_DATA, parameters(None))
     assert {m: out[m] for m in MEASURES} == {
-        "attainment_vs_national": "well_below", "progress_vs_average": "well_below_average_2plus_subjects",
-        "progress_3yr": "inadequate", "attendance": "inadequate", "exclusions": "high_or_rising"}
+        "attainment_vs_national": "well_below",
+        "progress_vs_average": "well_below_average_2plus_subjects",
+        "progress_3yr": "inadequate",
+        "attendance": "inadequate",
+        "exclusions": "high_or_rising",
+    }
     assert not set(gaps) & set(MEASURES)
 
 
@@ -300,13 +325,21 @@ def test_thresholds_are_framework_parameters():
     assert derived("attainment_vs_national", **facts)[0] == "below"
     assert derived("attainment_vs_national", {"attainment": {"primary_in_line_band": 3}}, **facts)[0] == "in_line"
     assert derived("attendance", {"attendance": {"good_pa_gap": 0}}, **absence(94.0, 21.0))[0] == (
-        "not_consistently_good")
+        "not_consistently_good"
+    )
     assert derived("progress_vs_average", {"progress": {"subjects": 1}}, **ks2(-0.1, 1, 1))[0] == (
-        "below_average_2plus_subjects")
-    assert derived("exclusions", {"exclusions": {"high_ratio": 1.2}}, suspensions_rate=5,
-                   national_suspensions_rate=4)[0] == "high_or_rising"
-    assert derived("progress_3yr", {"progress_3yr": {"inadequate_years": 1}}, phase="secondary",
-                   p8_history=[0, 0, -0.6])[0] == "inadequate"
+        "below_average_2plus_subjects"
+    )
+    assert (
+        derived("exclusions", {"exclusions": {"high_ratio": 1.2}}, suspensions_rate=5, national_suspensions_rate=4)[0]
+        == "high_or_rising"
+    )
+    assert (
+        derived("progress_3yr", {"progress_3yr": {"inadequate_years": 1}}, phase="secondary", p8_history=[0, 0, -0.6])[
+            0
+        ]
+        == "inadequate"
+    )
     assert DEFAULTS["attainment"]["primary_in_line_band"] == 2.0  # the defaults are untouched
 
 
@@ -394,10 +427,15 @@ TYPICAL_RI_SECONDARY = {
 def test_typical_good_primary_is_green_in_calderdale_without_judgements(calderdale):
     result = evaluate(calderdale, TYPICAL_PRIMARY)
     assert result.category == "GREEN" and result.missing == []
-    assert result.reasons[0].startswith("best fit: RED 0 of 7 (up to 4 with missing facts), AMBER 0 of 9 (up to 4 "
-                                        "with missing facts), GREEN 6 of 8")
-    for line in ("attainment_vs_national derived as 'in_line'", "progress_vs_average derived as 'at_least_average'",
-                 "attendance derived as 'good'", "exclusions derived as 'at_or_reducing_to_national'"):
+    assert result.reasons[0].startswith(
+        "best fit: RED 0 of 7 (up to 4 with missing facts), AMBER 0 of 9 (up to 4 with missing facts), GREEN 6 of 8"
+    )
+    for line in (
+        "attainment_vs_national derived as 'in_line'",
+        "progress_vs_average derived as 'at_least_average'",
+        "attendance derived as 'good'",
+        "exclusions derived as 'at_or_reducing_to_national'",
+    ):
         assert any(r.startswith(line) for r in result.reasons), line
 
 
@@ -413,15 +451,20 @@ def test_without_the_suspensions_history_the_ri_secondary_needs_the_finance_judg
     result = evaluate(calderdale, facts)
     assert result.category is None
     assert "exclusions" in result.missing and "finance_concern" in result.missing
-    assert ("exclusions is missing and could not be derived: give it, or give suspensions_rate_history"
-            in result.reasons)
+    assert "exclusions is missing and could not be derived: give it, or give suspensions_rate_history" in result.reasons
     # finance_concern comes from the LA's local data: with it RED can no longer catch up.
     assert evaluate(calderdale, {**facts, "finance_concern": "none"}).category == "AMBER"
 
 
 def test_weak_data_makes_red_in_calderdale_without_judgements(calderdale):
-    facts = {**TYPICAL_RI_SECONDARY, "attainment8": 38.0, "p8": -0.9, "p8_ci_upper": -0.6, "attendance_pct": 85.0,
-             "suspensions_rate": 40.0}
+    facts = {
+        **TYPICAL_RI_SECONDARY,
+        "attainment8": 38.0,
+        "p8": -0.9,
+        "p8_ci_upper": -0.6,
+        "attendance_pct": 85.0,
+        "suspensions_rate": 40.0,
+    }
     result = evaluate(calderdale, facts)
     assert result.category == "RED"
     assert result.reasons[0].startswith("best fit: RED 4 of 7")
@@ -432,31 +475,44 @@ def test_without_national_figures_calderdale_names_them(calderdale):
     result = evaluate(calderdale, facts)
     assert result.category is None
     assert {"attainment_vs_national", "attendance", "exclusions"} <= set(result.missing)
-    assert ("attainment_vs_national is missing and could not be derived: give it, or give "
-            "national_ks2_rwm_expected_pct") in result.reasons
+    assert (
+        "attainment_vs_national is missing and could not be derived: give it, or give national_ks2_rwm_expected_pct"
+    ) in result.reasons
 
 
 def test_oldham_still_needs_its_intensive_judgements(oldham):
     result = evaluate(oldham, TYPICAL_PRIMARY)
     assert result.category is None
-    assert result.missing == ["leadership_governance", "likely_next_ofsted_grade", "outward_facing",
-                              "teaching_quality"]
+    assert result.missing == ["leadership_governance", "likely_next_ofsted_grade", "outward_facing", "teaching_quality"]
 
 
 def test_oldham_with_the_judgements_given_and_the_data_derived(oldham):
-    judgements = {"likely_next_ofsted_grade": 2, "teaching_quality": "consistently_good",
-                  "leadership_governance": "effective", "outward_facing": "fully"}
+    judgements = {
+        "likely_next_ofsted_grade": 2,
+        "teaching_quality": "consistently_good",
+        "leadership_governance": "effective",
+        "outward_facing": "fully",
+    }
     result = evaluate(oldham, {**TYPICAL_PRIMARY, **judgements})
     # Writing progress fell below average this year: progress not consistently above national.
     assert result.category == "Targeted"
-    assert ("Targeted: Progress not consistently above national over three years "
-            "(progress_3yr='not_consistently_above_national')") in result.reasons
+    assert (
+        "Targeted: Progress not consistently above national over three years "
+        "(progress_3yr='not_consistently_above_national')"
+    ) in result.reasons
     assert any(r.startswith("progress_3yr derived as 'not_consistently_above_national'") for r in result.reasons)
     # Universal must rule out coasting, which needs three complete years (a year after 2020/21).
-    steady = {**TYPICAL_PRIMARY, **judgements, "judged_securely_good": True, "finance_concern": "none",
-              "self_evaluation_accurate": True, "ks2_rwm_expected_pct_history": [60, 58, 61],
-              "ks2_progress_reading_history": [0.1, 0.5, 0.4], "ks2_progress_writing_history": [0.0, 0.2, 0.3],
-              "ks2_progress_maths_history": [0.6, 1.0, 1.1]}
+    steady = {
+        **TYPICAL_PRIMARY,
+        **judgements,
+        "judged_securely_good": True,
+        "finance_concern": "none",
+        "self_evaluation_accurate": True,
+        "ks2_rwm_expected_pct_history": [60, 58, 61],
+        "ks2_progress_reading_history": [0.1, 0.5, 0.4],
+        "ks2_progress_writing_history": [0.0, 0.2, 0.3],
+        "ks2_progress_maths_history": [0.6, 1.0, 1.1],
+    }
     result = evaluate(oldham, steady)
     assert result.category == "Universal"
     assert any(r.startswith("progress_3yr derived as 'consistently_above_national'") for r in result.reasons)

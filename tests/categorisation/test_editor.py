@@ -513,7 +513,8 @@ def test_saving_json_over_a_newer_draft_is_refused_and_saves_nothing(world, clie
     data["definition"] = json.dumps(mine)
     response = client.post(url(world, "json"), data)
     assert response.status_code == 200 and "The draft has changed since you opened this page" in (
-        response.content.decode())
+        response.content.decode()
+    )
     kept = draft_of(rag).definition
     assert kept["name"] == RAG["name"] and kept["categories"][1]["criteria"][1]["when"]["value"] == 50
 

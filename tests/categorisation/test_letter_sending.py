@@ -29,7 +29,7 @@ def test_confirming_emails_each_letter_to_the_schools_head_and_governors(world, 
     message = mail.outbox[0]
     assert sorted(message.to) == sorted([head.email, governor.email])
     assert world.a.school.name in message.subject and YEAR in message.subject
-    (filename, content, mimetype), = message.attachments
+    ((filename, content, mimetype),) = message.attachments
     letter = Letter.objects.get(result__run=confirmed, result__school=world.a.school)
     assert (filename, mimetype) == (letter.filename, "application/pdf") and content == bytes(letter.pdf)
     assert letter.sent_at is not None and sorted(letter.sent_to.splitlines()) == sorted(message.to)
@@ -52,8 +52,9 @@ def test_sending_again_sends_nothing_twice(world, confirmed):
     assert len(mail.outbox) == 1
 
 
-def test_a_mail_server_failure_releases_the_letter_for_the_next_attempt(world, officer, rag, data, monkeypatch,
-                                                                       django_capture_on_commit_callbacks):
+def test_a_mail_server_failure_releases_the_letter_for_the_next_attempt(
+    world, officer, rag, data, monkeypatch, django_capture_on_commit_callbacks
+):
     from django.core.mail import EmailMessage
 
     def down(self, *args, **kwargs):

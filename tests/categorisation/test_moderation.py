@@ -30,8 +30,9 @@ def result_of(run, school):
 def test_a_differing_self_assessment_flags_the_school(world, run):
     head = world.a.users["head"]
     primary = result_of(run, world.a.school)
-    assessment = runs.self_assessment_submit(actor=head, result=primary, category="GREEN",
-                                             evidence={"good": "Good at the last inspection", "rwm-low": "  "})
+    assessment = runs.self_assessment_submit(
+        actor=head, result=primary, category="GREEN", evidence={"good": "Good at the last inspection", "rwm-low": "  "}
+    )
     assert assessment.evidence == {"good": "Good at the last inspection"}
     assert result_of(run, world.a.school).status == "flagged"
     # Agreeing with the LA's category lifts the flag.
@@ -42,10 +43,12 @@ def test_a_differing_self_assessment_flags_the_school(world, run):
     assert flags == 2 and AuditEvent.objects.filter(action="categorisation.self_assess").count() == 2
 
 
-def test_a_later_run_flags_from_an_existing_self_assessment(world, officer, run, rag,
-                                                           django_capture_on_commit_callbacks):
-    runs.self_assessment_submit(actor=world.a.users["head"], result=result_of(run, world.a.school), category="GREEN",
-                                evidence={"good": "Good"})
+def test_a_later_run_flags_from_an_existing_self_assessment(
+    world, officer, run, rag, django_capture_on_commit_callbacks
+):
+    runs.self_assessment_submit(
+        actor=world.a.users["head"], result=result_of(run, world.a.school), category="GREEN", evidence={"good": "Good"}
+    )
     with django_capture_on_commit_callbacks(execute=True):
         again = runs.run_start(actor=officer, partnership=rag.partnership, framework_version=rag, academic_year=YEAR)
     assert result_of(again, world.a.school).status == "flagged"
@@ -55,11 +58,16 @@ def test_a_later_run_flags_from_an_existing_self_assessment(world, officer, run,
 @pytest.mark.parametrize("role", ["officer", "governor", "board"])
 def test_only_the_schools_head_self_assesses(world, run, role):
     with pytest.raises(PermissionDenied, match="headteacher"):
-        runs.self_assessment_submit(actor=world.a.users[role], result=result_of(run, world.a.school),
-                                    category="GREEN", evidence={"good": "x"})
+        runs.self_assessment_submit(
+            actor=world.a.users[role], result=result_of(run, world.a.school), category="GREEN", evidence={"good": "x"}
+        )
     with pytest.raises(PermissionDenied):  # the head of A's primary school is not head of its high school
-        runs.self_assessment_submit(actor=world.a.users["head"], result=result_of(run, world.a.other_school),
-                                    category="GREEN", evidence={"good": "x"})
+        runs.self_assessment_submit(
+            actor=world.a.users["head"],
+            result=result_of(run, world.a.other_school),
+            category="GREEN",
+            evidence={"good": "x"},
+        )
 
 
 def test_self_assessment_errors_name_the_mistake(world, run):
@@ -81,10 +89,19 @@ def test_moderation_override_needs_a_reason(world, officer, run):
     with pytest.raises(ValidationError, match="Record what was discussed"):
         runs.result_moderate(actor=officer, result=primary, note=" ", agreed_category="AMBER")
     assert not ModerationNote.objects.exists() and result_of(run, world.a.school).status == "provisional"
-    moderated = runs.result_moderate(actor=officer, result=primary, note="Met the head on 3 May.",
-                                     agreed_category="GREEN", override_reason="2023 unvalidated data shows 68%.")
+    moderated = runs.result_moderate(
+        actor=officer,
+        result=primary,
+        note="Met the head on 3 May.",
+        agreed_category="GREEN",
+        override_reason="2023 unvalidated data shows 68%.",
+    )
     assert (moderated.status, moderated.final_category, moderated.category, moderated.is_override) == (
-        "agreed", "GREEN", "GREEN", True)
+        "agreed",
+        "GREEN",
+        "GREEN",
+        True,
+    )
     event = AuditEvent.objects.get(action="categorisation.result.moderate")
     assert event.before["final_category"] == "" and event.after["final_category"] == "GREEN"
     assert event.reason == "Met the head on 3 May."
@@ -92,36 +109,48 @@ def test_moderation_override_needs_a_reason(world, officer, run):
 
 def test_only_officers_moderate_and_confirm(world, run):
     with pytest.raises(PermissionDenied):
-        runs.result_moderate(actor=world.a.users["head"], result=result_of(run, world.a.school), note="x",
-                             agreed_category="GREEN", override_reason="x")
+        runs.result_moderate(
+            actor=world.a.users["head"],
+            result=result_of(run, world.a.school),
+            note="x",
+            agreed_category="GREEN",
+            override_reason="x",
+        )
     with pytest.raises(PermissionDenied):
         runs.results_confirm(actor=world.a.users["board"], run=run)
 
 
 def test_confirm_is_refused_while_a_school_is_flagged(world, officer, run):
-    runs.self_assessment_submit(actor=world.a.users["head"], result=result_of(run, world.a.school),
-                                category="GREEN", evidence={"good": "x"})
+    runs.self_assessment_submit(
+        actor=world.a.users["head"], result=result_of(run, world.a.school), category="GREEN", evidence={"good": "x"}
+    )
     with pytest.raises(ValidationError, match="1 flagged for discussion with the school: Alpha Primary School"):
         runs.results_confirm(actor=officer, run=run)
     assert not Result.objects.filter(status="confirmed").exists()
 
 
 def test_confirm_then_letters_for_every_school(world, officer, run, django_capture_on_commit_callbacks):
-    runs.self_assessment_submit(actor=world.a.users["head"], result=result_of(run, world.a.school),
-                                category="GREEN", evidence={"good": "x"})
-    runs.result_moderate(actor=officer, result=result_of(run, world.a.school), note="Discussed.",
-                         agreed_category="AMBER")
+    runs.self_assessment_submit(
+        actor=world.a.users["head"], result=result_of(run, world.a.school), category="GREEN", evidence={"good": "x"}
+    )
+    runs.result_moderate(
+        actor=officer, result=result_of(run, world.a.school), note="Discussed.", agreed_category="AMBER"
+    )
     with django_capture_on_commit_callbacks(execute=True):
         assert runs.results_confirm(actor=officer, run=run) == 2
     run.refresh_from_db()
     assert run.confirmed_by == officer and run.letters_status == "done"
     assert dict(Result.objects.filter(run=run).values_list("school__urn", "final_category")) == {
-        "901001": "AMBER", "901002": "RED"}
+        "901001": "AMBER",
+        "901002": "RED",
+    }
     assert set(Result.objects.filter(run=run).values_list("status", flat=True)) == {"confirmed"}
     letters = list(Letter.objects.filter(result__run=run).order_by("filename"))
     assert len(letters) == 2 and all(bytes(letter.pdf).startswith(b"%PDF") for letter in letters)
-    assert letters[0].recipients.splitlines() == ["The Headteacher, Alpha Primary School",
-                                                  "The Chair of Governors, Alpha Primary School"]
+    assert letters[0].recipients.splitlines() == [
+        "The Headteacher, Alpha Primary School",
+        "The Chair of Governors, Alpha Primary School",
+    ]
     archive = zipfile.ZipFile(io.BytesIO(letters_zip(letters)))
     assert sorted(archive.namelist()) == sorted(letter.filename for letter in letters)
     assert all(archive.read(name).startswith(b"%PDF") for name in archive.namelist())
@@ -170,12 +199,16 @@ def test_academy_letters_also_go_to_the_trust(world):
 def test_history_across_years_with_movement(world, officer, rag, data, django_capture_on_commit_callbacks):
     # A's primary school: Good throughout, KS2 RWM 70% in 2020-21, then 58% and 55%.
     with django_capture_on_commit_callbacks(execute=True):
-        first = runs.run_start(actor=officer, partnership=rag.partnership, framework_version=rag,
-                               academic_year="2020-21")
+        first = runs.run_start(
+            actor=officer, partnership=rag.partnership, framework_version=rag, academic_year="2020-21"
+        )
         runs.run_start(actor=officer, partnership=rag.partnership, framework_version=rag, academic_year="2021-22")
         runs.run_start(actor=officer, partnership=rag.partnership, framework_version=rag, academic_year=YEAR)
     history = school_history(world.a.partnership, world.a.school)
     assert [(h["year"], h["result"].category, h["movement"]) for h in history] == [
-        ("2020-21", "GREEN", "new"), ("2021-22", "AMBER", "changed"), ("2022-23", "AMBER", "same")]
+        ("2020-21", "GREEN", "new"),
+        ("2021-22", "AMBER", "changed"),
+        ("2022-23", "AMBER", "same"),
+    ]
     assert history[1]["from"] == "GREEN"
     assert first.academic_year == "2020-21"

@@ -31,8 +31,10 @@ UNIVERSAL = {
 def test_all_universal_criteria_give_universal(oldham):
     result = evaluate(oldham, UNIVERSAL)
     assert result.category == "Universal" and result.tib is False
-    assert result.reasons[:2] == ["not Intensive: none of its 8 criteria hold",
-                                  "not Targeted: none of its 11 criteria hold"]
+    assert result.reasons[:2] == [
+        "not Intensive: none of its 8 criteria hold",
+        "not Targeted: none of its 11 criteria hold",
+    ]
     assert "Universal: all of its 11 criteria hold" in result.reasons
 
 
@@ -71,8 +73,9 @@ def test_universal_undecided_when_a_fact_is_missing(oldham):
     result = evaluate(oldham, facts)
     assert result.category is None and result.tib is False
     assert result.missing == ["judged_securely_good"]
-    assert result.reasons[0] == ("cannot be decided, for an officer to complete or decide: "
-                                 "missing judged_securely_good")
+    assert result.reasons[0] == (
+        "cannot be decided, for an officer to complete or decide: missing judged_securely_good"
+    )
 
 
 def test_a_school_that_is_none_of_the_three_gets_no_category(oldham):

@@ -25,15 +25,17 @@ def flagged_rag(world, officer):
 
 def confirm(officer, version, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        run = runs.run_start(actor=officer, partnership=version.partnership, framework_version=version,
-                             academic_year=YEAR)
+        run = runs.run_start(
+            actor=officer, partnership=version.partnership, framework_version=version, academic_year=YEAR
+        )
     with django_capture_on_commit_callbacks(execute=True):
         runs.results_confirm(actor=officer, run=run)
     return run
 
 
-def test_confirmed_red_schools_go_on_the_register_and_stay_confidential(world, officer, flagged_rag, data,
-                                                                        django_capture_on_commit_callbacks):
+def test_confirmed_red_schools_go_on_the_register_and_stay_confidential(
+    world, officer, flagged_rag, data, django_capture_on_commit_callbacks
+):
     confirm(officer, flagged_rag, django_capture_on_commit_callbacks)
     entry = ConcernRegisterEntry.objects.get()  # the RED school only; the AMBER one is not on it
     assert entry.school == world.a.other_school and entry.reason_kind == "categorisation"
@@ -43,8 +45,9 @@ def test_confirmed_red_schools_go_on_the_register_and_stay_confidential(world, o
     assert entry not in register_entries_visible_to(world.a.users["head"], world.a.partnership)
 
 
-def test_confirming_a_later_run_does_not_add_the_school_twice(world, officer, flagged_rag, data,
-                                                               django_capture_on_commit_callbacks):
+def test_confirming_a_later_run_does_not_add_the_school_twice(
+    world, officer, flagged_rag, data, django_capture_on_commit_callbacks
+):
     confirm(officer, flagged_rag, django_capture_on_commit_callbacks)
     confirm(officer, flagged_rag, django_capture_on_commit_callbacks)
     assert ConcernRegisterEntry.objects.count() == 1

@@ -47,8 +47,12 @@ def test_the_category_waits_for_the_schools_self_assessment_everywhere(world, cl
     # The LA sees it at once.
     assert seen(client, officer, school) == {"filter": True, "export": "AMBER", "api": ["AMBER"]}
 
-    runs.self_assessment_submit(actor=head, result=Result.objects.get(run=run, school=school), category="AMBER",
-                                evidence={"rwm-low": "We agree."})
+    runs.self_assessment_submit(
+        actor=head,
+        result=Result.objects.get(run=run, school=school),
+        category="AMBER",
+        evidence={"rwm-low": "We agree."},
+    )
     assert seen(client, head, school) == {"filter": True, "export": "AMBER", "api": ["AMBER"]}
 
 
@@ -59,10 +63,18 @@ def test_the_history_gives_no_movement_between_categories_not_yet_agreed(world, 
 
     school = world.a.school
     for year in ("2021-22", "2022-23"):
-        earlier = Run.objects.create(partnership=rag.partnership, framework_version=rag, academic_year=year,
-                                     status=Run.Status.DONE)
-        Result.objects.create(partnership=rag.partnership, run=earlier, school=school, framework_version=rag,
-                              academic_year=year, computed_category="AMBER", computed_at=timezone.now())
+        earlier = Run.objects.create(
+            partnership=rag.partnership, framework_version=rag, academic_year=year, status=Run.Status.DONE
+        )
+        Result.objects.create(
+            partnership=rag.partnership,
+            run=earlier,
+            school=school,
+            framework_version=rag,
+            academic_year=year,
+            computed_category="AMBER",
+            computed_at=timezone.now(),
+        )
     url = reverse("categorisation_school", args=[school.partnership.slug, school.urn])
     client.force_login(world.a.users["head"])
     page = client.get(url).content.decode()
@@ -77,7 +89,11 @@ def test_the_history_shows_a_year_once_the_school_has_self_assessed_as_everywher
     client.force_login(head)
     page = client.get(url).content.decode()
     assert "not yet agreed" in page and "AMBER" not in page
-    runs.self_assessment_submit(actor=head, result=Result.objects.get(run=run, school=school), category="GREEN",
-                                evidence={"good": "Our own view."})
+    runs.self_assessment_submit(
+        actor=head,
+        result=Result.objects.get(run=run, school=school),
+        category="GREEN",
+        evidence={"good": "Our own view."},
+    )
     page = client.get(url).content.decode()
     assert "AMBER" in page and "not yet agreed" not in page

@@ -36,14 +36,18 @@ def test_clone_publishes_version_1_of_the_shipped_framework(world, officer, mk):
     assert (version.number, version.status) == (1, "published")
     assert version.definition == load_shipped("milton-keynes")
     assert version.published_by == officer
-    actions = list(AuditEvent.objects.for_partnership(world.a.partnership)
-                   .filter(action__startswith="framework.").values_list("action", flat=True))
+    actions = list(
+        AuditEvent.objects.for_partnership(world.a.partnership)
+        .filter(action__startswith="framework.")
+        .values_list("action", flat=True)
+    )
     assert sorted(actions) == ["framework.create", "framework.publish"]
 
 
 def test_clone_under_another_slug_and_name(world, officer):
-    fw = framework_clone(actor=officer, partnership=world.a.partnership, source_slug="oldham", slug="oldham-2023",
-                         name="Oldham 2023")
+    fw = framework_clone(
+        actor=officer, partnership=world.a.partnership, source_slug="oldham", slug="oldham-2023", name="Oldham 2023"
+    )
     assert published_version(fw).definition["slug"] == "oldham-2023"
     assert fw.name == "Oldham 2023"
 
@@ -68,9 +72,19 @@ def test_an_officer_of_another_partnership_cannot_clone_into_this_one(world):
 def test_edit_makes_a_draft_and_publish_makes_version_2_keeping_version_1(world, officer, mk):
     edited = copy.deepcopy(published_version(mk).definition)
     # The partnership decides that an improving outstanding school is category 1.
-    edited["rows"].append({"id": "1-improving", "label": "Ofsted 1; improving", "category": "1",
-                           "when": {"all": [{"fact": "ofsted_grade", "op": "eq", "value": 1},
-                                            {"fact": "data_trend", "op": "eq", "value": "improving"}]}})
+    edited["rows"].append(
+        {
+            "id": "1-improving",
+            "label": "Ofsted 1; improving",
+            "category": "1",
+            "when": {
+                "all": [
+                    {"fact": "ofsted_grade", "op": "eq", "value": 1},
+                    {"fact": "data_trend", "op": "eq", "value": "improving"},
+                ]
+            },
+        }
+    )
     draft = framework_edit(actor=officer, framework=mk, definition=edited, reason="Cover improving schools.")
     assert (draft.status, draft.number) == ("draft", None)
     assert published_version(mk).number == 1  # the draft is not in use yet
@@ -111,8 +125,12 @@ def test_publish_needs_a_draft_and_a_reason(officer, mk):
 def test_export_then_import_into_another_partnership(world, officer, mk):
     exported = framework_export(mk)
     assert exported == load_shipped("milton-keynes")
-    draft = framework_import(actor=world.b.users["officer"], partnership=world.b.partnership, data=exported,
-                             reason="Adopting Milton Keynes' framework.")
+    draft = framework_import(
+        actor=world.b.users["officer"],
+        partnership=world.b.partnership,
+        data=exported,
+        reason="Adopting Milton Keynes' framework.",
+    )
     assert draft.status == "draft" and draft.partnership == world.b.partnership
     imported = get_framework(world.b.partnership, "milton-keynes")
     assert imported.pk != mk.pk and imported.source_slug == ""
@@ -133,8 +151,11 @@ def test_import_over_an_existing_slug_makes_a_draft_of_it(officer, world, mk):
 
 def test_import_of_an_invalid_framework_is_refused(officer, world):
     with pytest.raises(ValidationError, match="method"):
-        framework_import(actor=officer, partnership=world.a.partnership,
-                         data={"slug": "mine", "name": "Mine", "method": "vote", "categories": []})
+        framework_import(
+            actor=officer,
+            partnership=world.a.partnership,
+            data={"slug": "mine", "name": "Mine", "method": "vote", "categories": []},
+        )
     assert not Framework.objects.filter(slug="mine").exists()
 
 
@@ -161,17 +182,44 @@ def test_command_uses_a_partnerships_published_version(tmp_path, officer, mk):
     from django.core.management import CommandError, call_command
 
     edited = copy.deepcopy(published_version(mk).definition)
-    edited["rows"].insert(0, {"id": "x", "label": "Everything RI is 3c", "category": "3c",
-                              "when": {"fact": "ofsted_grade", "op": "eq", "value": 3}})
+    edited["rows"].insert(
+        0,
+        {
+            "id": "x",
+            "label": "Everything RI is 3c",
+            "category": "3c",
+            "when": {"fact": "ofsted_grade", "op": "eq", "value": 3},
+        },
+    )
     framework_edit(actor=officer, framework=mk, definition=edited)
     path = tmp_path / "facts.json"
-    path.write_text(json.dumps([{"urn": "1", "ofsted_grade": 3, "ofsted_leadership_grade": 2,
-                                 "data_trend": "improving", "sef_validated_grade": 2, "below_floor": False}]))
+    path.write_text(
+        json.dumps(
+            [
+                {
+                    "urn": "1",
+                    "ofsted_grade": 3,
+                    "ofsted_leadership_grade": 2,
+                    "data_trend": "improving",
+                    "sef_validated_grade": 2,
+                    "below_floor": False,
+                }
+            ]
+        )
+    )
 
     def run():
         out = StringIO()
-        call_command("categorise", "--framework", "milton-keynes", "--facts", str(path),
-                     "--partnership", mk.partnership.slug, stdout=out)
+        call_command(
+            "categorise",
+            "--framework",
+            "milton-keynes",
+            "--facts",
+            str(path),
+            "--partnership",
+            mk.partnership.slug,
+            stdout=out,
+        )
         return json.loads(out.getvalue())[0]["category"]
 
     assert run() == "3a"  # the draft is not used

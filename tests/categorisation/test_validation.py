@@ -14,12 +14,23 @@ def small():
         "name": "Test",
         "method": "ordered",
         "categories": [
-            {"code": "HIGH", "label": "High", "tib": True, "combine": "any", "criteria": [
-                {"id": "a", "label": "Inadequate", "when": {"fact": "ofsted_grade", "op": "eq", "value": 4}},
-            ]},
-            {"code": "LOW", "label": "Low", "combine": "all", "criteria": [
-                {"id": "b", "label": "Good", "when": {"fact": "ofsted_grade", "op": "in", "value": [1, 2]}},
-            ]},
+            {
+                "code": "HIGH",
+                "label": "High",
+                "tib": True,
+                "combine": "any",
+                "criteria": [
+                    {"id": "a", "label": "Inadequate", "when": {"fact": "ofsted_grade", "op": "eq", "value": 4}},
+                ],
+            },
+            {
+                "code": "LOW",
+                "label": "Low",
+                "combine": "all",
+                "criteria": [
+                    {"id": "b", "label": "Good", "when": {"fact": "ofsted_grade", "op": "in", "value": [1, 2]}},
+                ],
+            },
         ],
     }
 
@@ -112,8 +123,7 @@ def test_method_combine_and_top_level_mistakes():
     assert "method: 'majority' is not one of ordered, best_fit, decision_table" in errors
     fw = small()
     fw["categories"][0]["combine"] = "most"
-    assert errors_of(fw) == [
-        "categories[0] (HIGH).combine: 'most' is not 'all' or 'any' (needed by method ordered)"]
+    assert errors_of(fw) == ["categories[0] (HIGH).combine: 'most' is not 'all' or 'any' (needed by method ordered)"]
 
 
 def test_decision_table_row_must_name_a_category_and_every_category_needs_a_rule():
@@ -127,8 +137,11 @@ def test_decision_table_row_must_name_a_category_and_every_category_needs_a_rule
 
 def test_bad_parameters():
     fw = small()
-    fw["parameters"] = {"floor": {"primary_rwm_pct": "65%", "colour": 1}, "trend": {"primary": {"sharp": "x"}},
-                        "speed": {}}
+    fw["parameters"] = {
+        "floor": {"primary_rwm_pct": "65%", "colour": 1},
+        "trend": {"primary": {"sharp": "x"}},
+        "speed": {},
+    }
     errors = errors_of(fw)
     assert "parameters.floor.primary_rwm_pct: '65%' is not a number" in errors
     assert "parameters.floor.colour: unknown parameter" in errors

@@ -252,10 +252,12 @@ def test_other_members_are_taken_to_the_newest_run_or_told_there_is_none(world, 
     none_yet = client.get(url("categorisation_home", world), follow=True)
     assert none_yet.redirect_chain[-1][0] == url("partnership_home", world)
     assert "No categorisation has been run yet" in none_yet.content.decode()
-    finished = Run.objects.create(partnership=world.a.partnership, framework_version=rag, academic_year=YEAR,
-                                  status=Run.Status.DONE)
+    finished = Run.objects.create(
+        partnership=world.a.partnership, framework_version=rag, academic_year=YEAR, status=Run.Status.DONE
+    )
     Run.objects.create(partnership=world.a.partnership, framework_version=rag, academic_year=YEAR)  # queued
     assert client.get(url("categorisation_home", world)).url == url(
-        "categorisation_run_detail", world, run_uuid=finished.uuid)
+        "categorisation_run_detail", world, run_uuid=finished.uuid
+    )
     # The navigation offers it to them.
     assert f'href="{url("categorisation_home", world)}"' in client.get(url("partnership_home", world)).content.decode()

@@ -26,22 +26,33 @@ def test_a_worker_runs_categorisation_then_writes_and_emails_the_letters(world, 
     draft = framework_import(actor=officer, partnership=a.partnership, data=RAG, reason="Worker test.")
     framework_publish(actor=officer, framework=draft.framework, reason="first")
     # Tasks the worker queues itself (the letters after the run) go to the same queue of this test's own.
-    worker = start("worker", celery("worker", "--loglevel", "INFO", "--concurrency", "1", "-Q", queue),
-                   CELERY_TASK_DEFAULT_QUEUE=queue)
+    worker = start(
+        "worker",
+        celery("worker", "--loglevel", "INFO", "--concurrency", "1", "-Q", queue),
+        CELERY_TASK_DEFAULT_QUEUE=queue,
+    )
     worker.wait_for("ready", timeout=60)
 
-    run = runs.run_start(actor=officer, partnership=a.partnership, framework_version=published_version(
-        draft.framework), academic_year=YEAR)
+    run = runs.run_start(
+        actor=officer,
+        partnership=a.partnership,
+        framework_version=published_version(draft.framework),
+        academic_year=YEAR,
+    )
     done = wait_until(lambda: Run.objects.filter(pk=run.pk, status=Run.Status.DONE).exists(), timeout=60)
     assert done, "the worker did not finish the run:\n" + worker.output()[-3000:]
     assert dict(Result.objects.filter(run=run).values_list("school__urn", "computed_category")) == {
-        a.school.urn: "AMBER", a.other_school.urn: "RED"}
+        a.school.urn: "AMBER",
+        a.other_school.urn: "RED",
+    }
 
     runs.results_confirm(actor=officer, run=run)
-    emailed = wait_until(lambda: Letter.objects.filter(result__run=run, sent_at__isnull=False)
-                         .exclude(sent_to="").exists(), timeout=120)
+    emailed = wait_until(
+        lambda: Letter.objects.filter(result__run=run, sent_at__isnull=False).exclude(sent_to="").exists(), timeout=120
+    )
     state = list(Run.objects.filter(pk=run.pk).values_list("letters_status", flat=True)) + list(
-        Letter.objects.filter(result__run=run).values_list("sent_at", "sent_to", "send_note"))
+        Letter.objects.filter(result__run=run).values_list("sent_at", "sent_to", "send_note")
+    )
     assert emailed, f"the worker did not write and email the letters: {state}\n" + worker.output()[-3000:]
     letter = Letter.objects.get(result__run=run, result__school=a.school)
     assert bytes(letter.pdf).startswith(b"%PDF")

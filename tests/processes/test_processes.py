@@ -87,14 +87,22 @@ def test_schemathesis_against_the_live_api_as_users_of_two_partnerships(world, s
     from rest_framework.authtoken.models import Token
 
     port = free_port()
-    web = start("web", [str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
-                DJANGO_SETTINGS_MODULE="config.settings.test")
+    web = start(
+        "web",
+        [str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+        DJANGO_SETTINGS_MODULE="config.settings.test",
+    )
     web.wait_for("Booting worker", timeout=30)
     assert wait_until(lambda: _get(f"http://127.0.0.1:{port}/healthz"), timeout=20) == (200, "ok")
-    checks = ",".join([
-        "not_a_server_error", "status_code_conformance", "content_type_conformance",
-        "response_headers_conformance", "response_schema_conformance",
-    ])
+    checks = ",".join(
+        [
+            "not_a_server_error",
+            "status_code_conformance",
+            "content_type_conformance",
+            "response_headers_conformance",
+            "response_schema_conformance",
+        ]
+    )
     for side in (world.a, world.b):
         token = Token.objects.create(user=side.users["officer"])
         # Path parameters fixed to this side's own partnership, school and cluster, so the fuzzing reaches
@@ -107,10 +115,29 @@ def test_schemathesis_against_the_live_api_as_users_of_two_partnerships(world, s
             f'"path.cluster_slug" = "{side.cluster.slug}"\n'
         )
         result = subprocess.run(
-            [str(BIN / "schemathesis"), "--config-file", str(config), "run", f"http://127.0.0.1:{port}/api/schema/",
-             "--header", f"Authorization: Token {token.key}", "--checks", checks,
-             "--max-examples", "15", "--seed", "1", "--request-timeout", "20", "--wait-for-schema", "20"],
-            capture_output=True, text=True, timeout=600, cwd=str(tmp_path),
+            [
+                str(BIN / "schemathesis"),
+                "--config-file",
+                str(config),
+                "run",
+                f"http://127.0.0.1:{port}/api/schema/",
+                "--header",
+                f"Authorization: Token {token.key}",
+                "--checks",
+                checks,
+                "--max-examples",
+                "15",
+                "--seed",
+                "1",
+                "--request-timeout",
+                "20",
+                "--wait-for-schema",
+                "20",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            cwd=str(tmp_path),
         )
         assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
         assert "No issues found" in result.stdout, result.stdout[-4000:]

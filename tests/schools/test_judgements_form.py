@@ -457,6 +457,7 @@ def test_a_year_far_from_the_partnerships_current_one_is_not_offered(world, logi
     client = login(world.a.users["officer"])
     page = client.get(judgements_url(world, year=year))
     assert page.status_code == 404 and "Judgements are recorded for the years 2012-13 to 2023-24" in (
-        page.content.decode())
+        page.content.decode()
+    )
     assert client.post(judgements_url(world, year=year), ANSWERS).status_code == 404
     assert not LocalIndicator.objects.exists()

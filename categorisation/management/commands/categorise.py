@@ -24,11 +24,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--framework", required=True, help=f"a framework slug: {', '.join(shipped_slugs())}")
         parser.add_argument("--facts", required=True, help="a JSON file: a list of objects with urn and facts")
-        parser.add_argument("--framework-file", action="store_true",
-                            help="treat --framework as the path of a framework JSON file (e.g. an export)")
-        parser.add_argument("--partnership", metavar="SLUG",
-                            help="use this partnership's current published version of the framework (reads the "
-                                 "database, writes nothing)")
+        parser.add_argument(
+            "--framework-file",
+            action="store_true",
+            help="treat --framework as the path of a framework JSON file (e.g. an export)",
+        )
+        parser.add_argument(
+            "--partnership",
+            metavar="SLUG",
+            help="use this partnership's current published version of the framework (reads the "
+            "database, writes nothing)",
+        )
         parser.add_argument("--indent", type=int, default=2)
 
     def handle(self, *args, **options):
@@ -42,8 +48,9 @@ class Command(BaseCommand):
         for school in schools:
             facts = {k: v for k, v in school.items() if k != "urn"}
             result = categoriser.evaluate(facts)
-            out.append({"urn": school["urn"], "category": result.category, "tib": result.tib,
-                        "reasons": result.reasons})
+            out.append(
+                {"urn": school["urn"], "category": result.category, "tib": result.tib, "reasons": result.reasons}
+            )
         self.stdout.write(json.dumps(out, indent=options["indent"] or None, ensure_ascii=False))
 
     def _framework(self, name: str, is_file: bool) -> dict:
@@ -53,9 +60,7 @@ class Command(BaseCommand):
             try:
                 return load_shipped(name)
             except KeyError:
-                raise CommandError(
-                    f"Unknown framework {name!r}: use one of {', '.join(shipped_slugs())}."
-                ) from None
+                raise CommandError(f"Unknown framework {name!r}: use one of {', '.join(shipped_slugs())}.") from None
             except FrameworkError as exc:
                 raise CommandError(f"Shipped framework {name!r} is invalid: {exc}") from None
         try:

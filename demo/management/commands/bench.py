@@ -85,7 +85,7 @@ def _bulk_baseline(run_id: int) -> int:
         rows = [result_row(run, school_id, values, now) for school_id, values in facts.items()]
         for start in range(0, len(rows), BATCH_SIZE):
             with transaction.atomic():
-                store_results(rows[start:start + BATCH_SIZE], fresh=True)
+                store_results(rows[start : start + BATCH_SIZE], fresh=True)
     return len(captured.captured_queries)
 
 
@@ -102,8 +102,9 @@ def _timed(work, run_ids: list[int], workers: int) -> tuple[float, list[int]]:
         queries = [work(run_id) for run_id in run_ids]
     else:
         connections.close_all()
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                 initializer=_worker_start) as pool:
+        with ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_start
+        ) as pool:
             queries = list(pool.map(work, run_ids, chunksize=4))
     return time.perf_counter() - started, queries
 
@@ -156,8 +157,11 @@ def bench_letters(partnerships, actor, count: int) -> dict:
     started = time.perf_counter()
     sizes = [len(letter_pdf(result)) for result in results]
     seconds = time.perf_counter() - started
-    return {"letters": len(results), "seconds_per_letter": round(seconds / len(results), 3),
-            "average_bytes": int(sum(sizes) / len(sizes))}
+    return {
+        "letters": len(results),
+        "seconds_per_letter": round(seconds / len(results), 3),
+        "average_bytes": int(sum(sizes) / len(sizes)),
+    }
 
 
 def bench_school_list(partnership, actor, repeats: int) -> dict:
@@ -202,12 +206,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--letters", type=int, default=20)
         parser.add_argument("--repeats", type=int, default=20)
-        parser.add_argument("--national-repeats", type=int, default=3,
-                            help="Times the national run and its baseline are each measured (the median is "
-                                 "the figure).")
-        parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
-                            help="Processes the national run is shared among, as Celery workers would share "
-                                 "the partnerships' runs (default: one per core). It is also measured on one.")
+        parser.add_argument(
+            "--national-repeats",
+            type=int,
+            default=3,
+            help="Times the national run and its baseline are each measured (the median is the figure).",
+        )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="Processes the national run is shared among, as Celery workers would share "
+            "the partnerships' runs (default: one per core). It is also measured on one.",
+        )
 
     def handle(self, *args, letters, repeats, workers, national_repeats, **options):
         partnerships = list(Partnership.objects.filter(slug__startswith=SYNTHETIC_PREFIX).order_by("slug"))
@@ -218,8 +229,7 @@ class Command(BaseCommand):
             workers = 1
         figures = {
             "database": connection.vendor,
-            "machine": {"python": platform.python_version(), "processor": platform.machine(),
-                        "cores": os.cpu_count()},
+            "machine": {"python": platform.python_version(), "processor": platform.machine(), "cores": os.cpu_count()},
             "national_categorisation_one_process": bench_national(partnerships, actor, 1, national_repeats),
             "letters": bench_letters(partnerships, actor, letters),
         }
