@@ -14,9 +14,7 @@ run reads a hundred thousand of them, and building models is most of the cost of
 from collections import defaultdict
 from datetime import date
 
-from partnership.models import Partnership
-from schools.models import Benchmark, Inspection, LocalIndicator, PerformanceResult, School
-from schools.selectors import (
+from categorisation.facts import (
     ENGLAND_CODE,
     FACT_MEASURES,
     JUDGEMENT_FACTS,
@@ -25,6 +23,8 @@ from schools.selectors import (
     national_figures,
     previous_years,
 )
+from partnership.models import Partnership
+from schools.models import Benchmark, Inspection, LocalIndicator, PerformanceResult, School
 
 SCHOOL_COLUMNS = ("pk", "urn", "phase", "age_high")
 INSPECTION_COLUMNS = ("school_id", "overall_grade", "leadership_grade", "category", "safeguarding_effective")

@@ -23,8 +23,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from partnership.audit import audit_record
-from partnership.models import Membership
 from partnership.roles import Role
+from people.models import Membership
 
 from .models import Letter, Result, Run
 

@@ -13,15 +13,17 @@ from collections import Counter
 from datetime import timedelta
 
 import orjson
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, JSONField, Q
 from django.utils import timezone
 
+from partnership.actors import actor_roles, person
 from partnership.audit import audit_record, audit_record_many, snapshot
 from partnership.models import Partnership, validate_academic_year
-from partnership.roles import PLATFORM_ADMIN, Decision, Role
-from partnership.services import actor_roles, register_from_categorisation
+from partnership.permissions import require
+from partnership.roles import Decision, Role, officers_only
+from sharing.services import register_from_categorisation
 
 from .engine import Categoriser, FactsError, FrameworkError
 from .facts_source import facts_for_partnership
@@ -44,7 +46,6 @@ COMPUTED_FIELDS = [
     "computed_at",
     "status",
 ]
-OFFICERS = frozenset({PLATFORM_ADMIN, Role.OFFICER})
 SETTLED = frozenset({Result.Status.AGREED, Result.Status.CONFIRMED})
 
 
@@ -52,23 +53,15 @@ SETTLED = frozenset({Result.Status.AGREED, Result.Status.CONFIRMED})
 
 
 def can_run_categorisation(roles) -> Decision:
-    if OFFICERS & set(roles):
-        return True, "LA officers run and moderate their partnership's categorisation."
-    return False, "Only an LA officer of this partnership can run, moderate or confirm categorisation."
+    return officers_only(roles, "run, moderate and confirm the partnership's categorisation")
 
 
 def can_self_assess(user, school) -> Decision:
-    from partnership.selectors import memberships_for_user
+    from people.selectors import memberships_for_user
 
     if any(m.role == Role.HEAD and m.school_id == school.pk for m in memberships_for_user(user, school.partnership)):
         return True, "The headteacher submits the school's self-assessment."
     return False, "Only the school's headteacher can submit its self-assessment."
-
-
-def _require(decision: Decision) -> None:
-    allowed, reason = decision
-    if not allowed:
-        raise PermissionDenied(reason)
 
 
 def _categories(version: FrameworkVersion) -> list[str]:
@@ -81,12 +74,12 @@ def _categories(version: FrameworkVersion) -> list[str]:
 @transaction.atomic
 def run_start(*, actor, partnership: Partnership, framework_version: FrameworkVersion, academic_year: str) -> Run:
     """Queue a run of every school of the partnership with a published version for a year."""
-    _require(can_run_categorisation(actor_roles(actor, partnership)))
+    require(can_run_categorisation(actor_roles(actor, partnership)))
     run = Run(
         partnership=partnership,
         framework_version=framework_version,
         academic_year=academic_year,
-        started_by=actor if actor is not None and actor.pk else None,
+        started_by=person(actor),
     )
     run.full_clean()
     run.save()
@@ -104,7 +97,7 @@ def run_start(*, actor, partnership: Partnership, framework_version: FrameworkVe
 @transaction.atomic
 def run_resume(*, actor, run: Run) -> Run:
     """Queue a failed or stalled run again; results already written in this attempt are kept."""
-    _require(can_run_categorisation(actor_roles(actor, run.partnership)))
+    require(can_run_categorisation(actor_roles(actor, run.partnership)))
     stale = Q(status=Run.Status.RUNNING, heartbeat_at__lt=timezone.now() - STALE_AFTER)
     if (
         not Run.objects.filter(pk=run.pk)
@@ -381,7 +374,7 @@ def self_assessment_submit(*, actor, result: Result, category: str, evidence: di
     """The head's own category for the school and year, with evidence per criterion. Flags the school's
     unconfirmed results under the same framework whose computed category differs."""
     school, version = result.school, result.framework_version
-    _require(can_self_assess(actor, school))
+    require(can_self_assess(actor, school))
     if result.status == Result.Status.CONFIRMED:
         raise ValidationError("The category is confirmed: the self-assessment can no longer be changed.")
     codes = _categories(version)
@@ -448,7 +441,7 @@ def self_assessment_submit(*, actor, result: Result, category: str, evidence: di
 def result_moderate(*, actor, result: Result, note: str, agreed_category: str, override_reason: str = "") -> Result:
     """Record the discussion with the school and the agreed category; differing from the computed
     category is an override and needs a reason."""
-    _require(can_run_categorisation(actor_roles(actor, result.partnership)))
+    require(can_run_categorisation(actor_roles(actor, result.partnership)))
     result = Result.objects.select_for_update().select_related("school", "framework_version", "run").get(pk=result.pk)
     if result.status == Result.Status.CONFIRMED:
         raise ValidationError("This result is confirmed: it can no longer be moderated.")
@@ -474,7 +467,7 @@ def result_moderate(*, actor, result: Result, note: str, agreed_category: str, o
         note=note.strip(),
         agreed_category=agreed_category,
         override_reason=override_reason.strip(),
-        created_by=actor if actor is not None and actor.pk else None,
+        created_by=person(actor),
     )
     moderation.full_clean()
     moderation.save()
@@ -498,7 +491,7 @@ def result_moderate(*, actor, result: Result, note: str, agreed_category: str, o
 def results_confirm(*, actor, run: Run) -> int:
     """Confirm every result of a finished run, then queue the letters. Refused, naming the schools, while
     any is flagged for discussion or has no category. Returns how many results were confirmed."""
-    _require(can_run_categorisation(actor_roles(actor, run.partnership)))
+    require(can_run_categorisation(actor_roles(actor, run.partnership)))
     run = Run.objects.select_for_update().get(pk=run.pk)
     if run.status != Run.Status.DONE:
         raise ValidationError("The run has not finished: wait for it before confirming.")
@@ -525,7 +518,7 @@ def results_confirm(*, actor, run: Run) -> int:
     for r in results:
         r.final_category = r.category
         r.status = Result.Status.CONFIRMED
-        r.confirmed_at, r.confirmed_by = now, actor
+        r.confirmed_at, r.confirmed_by = now, person(actor)
     Result.objects.bulk_update(results, ["final_category", "status", "confirmed_at", "confirmed_by"], batch_size=500)
     audit_record_many(
         actor=actor,
@@ -533,7 +526,7 @@ def results_confirm(*, actor, run: Run) -> int:
         action="categorisation.result.confirm",
         changes=[(r, befores[r.pk], snapshot(r, RESULT_FIELDS)) for r in results],
     )
-    run.confirmed_at, run.confirmed_by, run.letters_status = now, actor, Run.Letters.QUEUED
+    run.confirmed_at, run.confirmed_by, run.letters_status = now, person(actor), Run.Letters.QUEUED
     run.save(update_fields=["confirmed_at", "confirmed_by", "letters_status"])
     audit_record(
         actor=actor,

@@ -4,6 +4,7 @@ from django.db import models
 from django.shortcuts import get_object_or_404
 
 from partnership.models import Partnership
+from partnership.roles import is_la
 
 from .models import Framework, FrameworkVersion
 
@@ -304,9 +305,8 @@ def sees_unrevealed(roles) -> bool:
     """LA officers (and platform admins) see a computed category before the school has self-assessed;
     nobody else does (the school self-assesses first, without the LA's answer in front of it). ``roles``:
     the person's roles in the partnership (``request.roles``)."""
-    from partnership.roles import PLATFORM_ADMIN, Role
 
-    return bool({Role.OFFICER, PLATFORM_ADMIN} & set(roles))
+    return is_la(roles)
 
 
 def revealed(results: models.QuerySet, *, to_officer: bool) -> models.QuerySet:
@@ -351,3 +351,24 @@ def latest_results(partnership: Partnership, *, to_officer: bool, school_ids=Non
 def latest_categories(partnership: Partnership, *, to_officer: bool = True) -> dict[int, str]:
     """Each school's current category (see ``latest_results``). One query."""
     return {sid: row["category"] for sid, row in latest_results(partnership, to_officer=to_officer).items()}
+
+
+def categorisation_list(partnership: Partnership, school_ids, *, to_officer: bool) -> models.QuerySet:
+    """The categorisation results of the given schools from finished runs that the person may be shown
+    (``categorisation.selectors.revealed``: a school self-assesses before anyone but the LA sees its
+    computed category; ``to_officer``: see ``categorisation.selectors.sees_unrevealed``), by URN then newest
+    run first."""
+    from .models import Result, Run
+
+    results = Result.objects.for_partnership(partnership).filter(school_id__in=school_ids, run__status=Run.Status.DONE)
+    return (
+        revealed(results, to_officer=to_officer)
+        .select_related("school", "run", "framework_version__framework")
+        .order_by("school__urn", "-run__created_at", "-run_id")
+    )
+
+
+def latest_categories_of(partnership: Partnership, school_ids: set[int], *, to_officer: bool) -> dict[int, dict]:
+    """School id -> {"category", "status", "academic_year"} of its current category that the person may be
+    shown, for the given schools (``categorisation.selectors.latest_results``). One query."""
+    return latest_results(partnership, to_officer=to_officer, school_ids=school_ids)

@@ -10,15 +10,16 @@ import hashlib
 import json
 from collections.abc import Callable
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from partnership.actors import actor_roles, person
 from partnership.audit import audit_record, snapshot
 from partnership.models import Partnership
-from partnership.roles import PLATFORM_ADMIN, Decision, Role
-from partnership.services import actor_roles
+from partnership.permissions import require
+from partnership.roles import Decision, officers_only
 
 from .engine import FrameworkError, validate_framework
 from .models import Framework, FrameworkVersion
@@ -27,19 +28,14 @@ from .shipped import load_shipped, shipped_slugs
 
 FRAMEWORK_FIELDS = ("slug", "name", "source_slug")
 VERSION_FIELDS = ("framework", "number", "status", "definition", "published_at", "published_by", "publish_reason")
-FRAMEWORK_MANAGERS = frozenset({PLATFORM_ADMIN, Role.OFFICER})
 
 
 def can_manage_frameworks(roles) -> Decision:
-    if FRAMEWORK_MANAGERS & set(roles):
-        return True, "LA officers manage their partnership's categorisation frameworks."
-    return False, "Only an LA officer of this partnership can change its categorisation frameworks."
+    return officers_only(roles, "change the partnership's categorisation frameworks")
 
 
 def _require_manager(actor, partnership: Partnership) -> None:
-    allowed, reason = can_manage_frameworks(actor_roles(actor, partnership))
-    if not allowed:
-        raise PermissionDenied(reason)
+    require(can_manage_frameworks(actor_roles(actor, partnership)))
 
 
 def _checked(definition, slug: str) -> dict:
@@ -60,7 +56,7 @@ def _create_framework(*, actor, partnership, slug, name, source_slug, reason) ->
         slug=slug,
         name=name,
         source_slug=source_slug,
-        created_by=actor if actor is not None and actor.pk else None,
+        created_by=person(actor),
     )
     framework.full_clean()
     framework.save()
@@ -156,7 +152,7 @@ def framework_edit(
             partnership=framework.partnership,
             framework=framework,
             definition=definition,
-            created_by=actor if actor is not None and actor.pk else None,
+            created_by=person(actor),
         )
         before = None
         draft.full_clean()
@@ -205,7 +201,7 @@ def framework_publish(*, actor, framework: Framework, reason: str, base_revision
     draft.number = last + 1
     draft.status = FrameworkVersion.Status.PUBLISHED
     draft.published_at = timezone.now()
-    draft.published_by = actor if actor is not None and actor.pk else None
+    draft.published_by = person(actor)
     draft.publish_reason = reason
     draft.full_clean()
     draft.save(update_fields=["number", "status", "published_at", "published_by", "publish_reason", "updated_at"])

@@ -20,6 +20,8 @@ urlpatterns = [
         name="categorisation_letter",
     ),
     path("categorisation/schools/<str:urn>/", views.school_history, name="categorisation_school"),
+    # The LA's judgements of a school for a year: the facts categorisation reads from the LA.
+    path("schools/<str:urn>/judgements/<str:year>/", views.school_judgements, name="school_judgements"),
     path("categorisation/frameworks/clone/", views.framework_clone_view, name="categorisation_framework_clone"),
     path(FRAMEWORK + "edit/", views.framework_edit_view, name="categorisation_framework_edit"),
     path(FRAMEWORK + "edit/details/", views.framework_details, name="categorisation_framework_details"),

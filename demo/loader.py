@@ -13,25 +13,24 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from partnership import services as partnership_services
-from partnership.models import (
-    ConcernRegisterEntry,
-    Membership,
-    MemorandumStatus,
-    Partnership,
-    StrategicPartnerGrant,
-    SupportRelationship,
-)
+from partnership.actors import system_actor
+from partnership.models import Partnership
 from partnership.roles import CLUSTER_ROLES, SCHOOL_ROLES, Role
-from partnership.services import membership_add, partnership_create
+from partnership.services import partnership_create
+from people.models import Membership
+from people.services import membership_add
 from schools.models import Cluster, ClusterMembership, Phase, School, SchoolType
 from schools.services import cluster_add_school, cluster_create, schools_create_many
+from sharing import services as sharing_services
+from sharing.models import ConcernRegisterEntry, MemorandumStatus, StrategicPartnerGrant, SupportRelationship
 
 from .data import DEMO_PASSWORD, PARTNERSHIPS, PEOPLE
 from .synthetic import add_invented_data, add_national_benchmarks
 
 User = get_user_model()
 ASSOCIATE = re.compile(r"\s*\(Associate\)$")
+
+SYSTEM = system_actor("the demo loader")
 
 
 def _phase(name: str, cluster: str) -> str:
@@ -193,12 +192,12 @@ def load_sharing(partnership: Partnership) -> dict:
         if school.pk in recorded or school == undecided:
             continue
         if school == declined:
-            partnership_services.memorandum_record(
-                actor=None, school=school, status=MemorandumStatus.Status.DECLINED, note="Demo: governors declined."
+            sharing_services.memorandum_record(
+                actor=SYSTEM, school=school, status=MemorandumStatus.Status.DECLINED, note="Demo: governors declined."
             )
         else:
-            partnership_services.memorandum_record(
-                actor=None,
+            sharing_services.memorandum_record(
+                actor=SYSTEM,
                 school=school,
                 status=MemorandumStatus.Status.SIGNED,
                 signed_on=date(2022, 9, 20),
@@ -208,8 +207,8 @@ def load_sharing(partnership: Partnership) -> dict:
             )
     today = timezone.localdate()
     if not SupportRelationship.objects.for_partnership(partnership).exists():
-        partnership_services.support_start(
-            actor=None,
+        sharing_services.support_start(
+            actor=SYSTEM,
             supporter=home,
             supported=undecided,
             purpose="Demo: early reading and phonics leadership.",
@@ -228,8 +227,8 @@ def load_sharing(partnership: Partnership) -> dict:
             .exclude(pk__in=[declined.pk, undecided.pk])
             .order_by("pk")[:4]
         ) or list(School.objects.for_partnership(partnership).exclude(pk=declined.pk).order_by("-pk")[:2])
-        partnership_services.partner_grant(
-            actor=None,
+        sharing_services.partner_grant(
+            actor=SYSTEM,
             membership=partner,
             schools=church,
             access=StrategicPartnerGrant.Access.FULL,
@@ -237,14 +236,14 @@ def load_sharing(partnership: Partnership) -> dict:
             reason="Demo: the board agreed to share church schools' data with the diocese.",
         )
     if not ConcernRegisterEntry.objects.for_partnership(partnership).exists():
-        partnership_services.register_add(
-            actor=None,
+        sharing_services.register_add(
+            actor=SYSTEM,
             school=cluster_mates[2] if len(cluster_mates) > 2 else cluster_mates[0],
             reason_kind=ConcernRegisterEntry.ReasonKind.OTHER,
             reason="Demo: the school self-assessed as at risk in attainment of disadvantaged pupils.",
             added_on=today - timedelta(days=14),
         )
-    return partnership_services.sharing_recompute(partnership=partnership)
+    return sharing_services.sharing_recompute(partnership=partnership)
 
 
 def load_framework(partnership: Partnership, source_slug: str, *, actor) -> None:
@@ -263,7 +262,7 @@ def load_demo(stdout=None) -> dict:
         partnership, created = load_partnership(spec, actor=admin)
         # England's figures for the invented years: added where missing, so an older demo database gains them
         add_national_benchmarks(partnership)
-        accounts = load_accounts(partnership, actor=None)
+        accounts = load_accounts(partnership, actor=SYSTEM)
         sharing = load_sharing(partnership)
         load_framework(partnership, spec["framework"], actor=admin)
         summary[partnership.slug] = {"created": created, "accounts": accounts, "sharing": sharing}

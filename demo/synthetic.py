@@ -10,6 +10,7 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
+from partnership.actors import system_actor
 from schools.models import Benchmark, Grade, Inspection, LocalIndicator, PerformanceResult, Phase, School
 
 YEARS = ("2016-17", "2017-18", "2018-19")
@@ -60,6 +61,8 @@ NATIONAL_FIGURES = {
         "suspensions_rate": "5.36",
     },
 }
+
+SYSTEM = system_actor("the synthetic England for benchmarks")
 
 
 def _d(value: float, places: int = 1) -> Decimal:
@@ -256,7 +259,7 @@ def generate_england(*, partnerships: int = 152, schools: int = 22000, seed: int
         la_code = f"{100 + index:03d}"
         with transaction.atomic():
             partnership = partnership_create(
-                actor=None,
+                actor=SYSTEM,
                 slug=f"{SYNTHETIC_PREFIX}{index + 1:03d}",
                 name=f"Synthetic Partnership {index + 1}",
                 la_codes=[la_code],
@@ -277,7 +280,7 @@ def generate_england(*, partnerships: int = 152, schools: int = 22000, seed: int
                         pupils=rng.randint(900, 1600) if phase == Phase.SECONDARY else rng.randint(60, 630),
                     )
                 )
-            created = schools_create_many(actor=None, partnership=partnership, schools=made, reason="Synthetic.")
+            created = schools_create_many(actor=SYSTEM, partnership=partnership, schools=made, reason="Synthetic.")
             written = add_invented_data(created, seed=f"{seed}-{index}")
             written["benchmarks"] = add_national_benchmarks(partnership)
         counts["partnerships"] += 1

@@ -8,6 +8,7 @@ from uuid import UUID
 from django.db import models
 from django.utils import timezone
 
+from .actors import person
 from .models import AuditEvent, Partnership
 
 
@@ -33,7 +34,7 @@ def snapshot(obj: models.Model, fields: Iterable[str]) -> dict:
 def _event(*, actor, partnership, obj, action, before, after, reason, when) -> AuditEvent:
     return AuditEvent(
         partnership=partnership,
-        actor=actor if actor is not None and actor.pk else None,
+        actor=person(actor),
         actor_label=getattr(actor, "username", "") or "system",
         action=action,
         object_type=obj._meta.label_lower,

@@ -1,24 +1,36 @@
-"""Role checks for pages and the API, each a pure function of the request's roles."""
+"""The one permission path. Each rule is a pure function returning ``(allowed, reason)``, kept in its
+app beside what it guards (``partnership.roles`` for the LA's own, ``sharing.permissions``,
+``categorisation.runs``...). Pages name their rule with ``rule_required``; a page that guards one object
+calls ``require`` once it has the object; the API's one permission class is
+``people.permissions.PartnershipMember``; services call ``require`` with the same rule before they
+write. A refusal is a 403 that says why.
+"""
 
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 
-from .roles import PLATFORM_ADMIN
+from .roles import Decision
 
 
-def role_required(*roles: str):
-    """A page for some roles only; another member is refused with the reason, an outsider never gets here."""
-    allowed_roles = frozenset(roles) | {PLATFORM_ADMIN}
+def require(decision: Decision) -> None:
+    """Go on if the rule allows it; otherwise refuse with its reason."""
+    allowed, reason = decision
+    if not allowed:
+        raise PermissionDenied(reason)
+
+
+def rule_required(rule):
+    """A page open to those the rule allows, given the request's roles in the partnership; anyone else is
+    refused with the rule's reason (an outsider never gets here: the membership check answers 404)."""
 
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            if not allowed_roles & request.roles:
-                raise PermissionDenied("This page is not open to your role in this partnership.")
+            require(rule(request.roles))
             return view(request, *args, **kwargs)
 
-        wrapper.allowed_roles = allowed_roles
+        wrapper.rule = rule
         return wrapper
 
     return decorator

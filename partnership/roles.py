@@ -17,52 +17,50 @@ class Role(models.TextChoices):
 
 
 PLATFORM_ADMIN = "admin"
-
-# Higher ranks may grant every role at or below their own, never above.
-RANK = {
-    PLATFORM_ADMIN: 100,
-    Role.OFFICER: 70,
-    Role.BOARD: 60,
-    Role.CLUSTER_LEAD: 50,
-    Role.CLUSTER_OFFICER: 40,
-    Role.HEAD: 30,
-    Role.GOVERNOR: 20,
-    Role.PARTNER: 10,
-}
+# The platform's own work (beat jobs, the command line): partnership.actors.SystemActor holds it.
+SYSTEM = "system"
 
 SCHOOL_ROLES = frozenset({Role.HEAD, Role.GOVERNOR})
 CLUSTER_ROLES = frozenset({Role.CLUSTER_LEAD, Role.CLUSTER_OFFICER})
-PEOPLE_MANAGERS = frozenset({PLATFORM_ADMIN, Role.OFFICER})
+# Who acts for the LA: its officers, a platform admin, and the platform's own system work.
+LA_ROLES = frozenset({Role.OFFICER, PLATFORM_ADMIN, SYSTEM})
 
 Decision = tuple[bool, str]
 
 
-def highest_rank(roles) -> int:
-    return max((RANK[r] for r in roles), default=0)
+def is_la(roles) -> bool:
+    """The officer check, written once: an LA officer of the partnership, a platform admin, or system work."""
+    return bool(LA_ROLES & set(roles))
+
+
+def officers_only(roles, doing: str) -> Decision:
+    """A rule for what only the LA does: ``doing`` says it, as in "manage the partnership's people"."""
+    if is_la(roles):
+        return True, f"LA officers {doing}."
+    return False, f"Only an LA officer of this partnership can {doing}."
 
 
 def can_manage_people(roles) -> Decision:
-    if PEOPLE_MANAGERS & set(roles):
-        return True, "LA officers manage their partnership's people."
-    return False, "Only an LA officer of this partnership can manage its people."
+    return officers_only(roles, "manage the partnership's people")
+
+
+def can_read_audit(roles) -> Decision:
+    return officers_only(roles, "read the partnership's audit trail")
 
 
 def can_grant(actor_roles, role: str) -> Decision:
+    """Nobody grants a role above their own: only the LA manages people, and an LA officer is the highest
+    role a partnership has (platform admins are not a role a partnership grants)."""
     allowed, reason = can_manage_people(actor_roles)
     if not allowed:
         return allowed, reason
-    if RANK[role] > highest_rank(actor_roles):
-        return False, f"You cannot grant the role {Role(role).label}: it is above your own."
-    return True, "The role is at or below your own."
+    if role not in Role.values:
+        return False, f"{role!r} is not a role of a partnership."
+    return True, f"LA officers may give any role, up to their own: {Role(role).label}."
 
 
 def can_change(actor_roles, current_role: str, new_role: str | None = None) -> Decision:
     """May the actor change (or, with no new role, end) a membership that holds current_role?"""
-    allowed, reason = can_manage_people(actor_roles)
-    if not allowed:
-        return allowed, reason
-    if RANK[current_role] > highest_rank(actor_roles):
-        return False, f"You cannot change a {Role(current_role).label}: the role is above your own."
     if new_role is not None:
         return can_grant(actor_roles, new_role)
-    return True, "The role is at or below your own."
+    return can_manage_people(actor_roles)

@@ -3,20 +3,5 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("", views.partnership_home, name="partnership_home"),
-    path("people/", views.people_list, name="people_list"),
-    path("people/invite/", views.people_invite, name="people_invite"),
-    path("people/<uuid:membership_uuid>/", views.people_detail, name="people_detail"),
     path("audit/", views.audit_list, name="audit_list"),
-    # Data sharing. The fixed paths come before sharing/<urn>/, which would otherwise take "policy" as a URN.
-    path("sharing/", views.sharing_overview, name="sharing_overview"),
-    path("sharing/policy/", views.sharing_policy, name="sharing_policy"),
-    path("sharing/supports/new/", views.sharing_support_start, name="sharing_support_start"),
-    path("sharing/supports/<uuid:support_uuid>/end/", views.sharing_support_end, name="sharing_support_end"),
-    path("sharing/partners/new/", views.sharing_partner_grant, name="sharing_partner_grant"),
-    path("sharing/partners/<uuid:grant_uuid>/end/", views.sharing_partner_grant_end, name="sharing_partner_grant_end"),
-    path("sharing/register/new/", views.sharing_register_add, name="sharing_register_add"),
-    path("sharing/register/<uuid:entry_uuid>/notice/", views.sharing_register_notice, name="sharing_register_notice"),
-    path("sharing/<str:urn>/memorandum/", views.sharing_memorandum, name="sharing_memorandum"),
-    path("sharing/<str:urn>/", views.sharing_detail, name="sharing_detail"),
 ]

@@ -1,12 +1,11 @@
-"""Read-only API for schools, clusters, inspections, results and benchmarks of one partnership, and for
-the schools' protected data: the LA's judgements and categorisation results.
+"""Read-only API for schools, clusters, inspections, results and benchmarks of one partnership: public data,
+open to every member. The schools' protected data has its API beside the rules that guard it
+(sharing/api.py for the LA's judgements, categorisation/api.py for categorisation results), built on
+the helpers here.
 
 Every view resolves the partnership from /api/p/<partnership_slug>/ after authentication
-(TenantAPIMixin): an outsider and a missing partnership both get 404; querysets come from selectors.
-Public data (school details, Ofsted, published results) is open to every member. Protected data follows
-the sharing rules (partnership.sharing): lists hold only the schools the caller has full access to; a
-school's own protected endpoint answers 403 with the reason to a caller with headline access only; every
-school whose protected data is returned is logged for its data controller.
+(people.permissions.PartnershipMember, the default permission class): an outsider and a missing partnership
+both get 404; querysets come from selectors.
 """
 
 from django.db.models import Q
@@ -21,25 +20,16 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import generics, serializers
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.response import Response
 
-from categorisation.models import Result
-from categorisation.selectors import sees_unrevealed
-from partnership.api import TenantAPIMixin
-from partnership.services import log_data_view, log_data_views
-from partnership.sharing import access_for, accesses_for
-
-from . import judgements, selectors
-from .exports import JUDGEMENT_COLUMNS
+from . import selectors
 from .models import (
     SCHOOL_DATA_FIELDS,
     Benchmark,
     Cluster,
     ClusterMembership,
     Inspection,
-    LocalIndicator,
     PerformanceResult,
     Phase,
     School,
@@ -268,7 +258,7 @@ def _detail(serializer, description, *params):
 
 
 @_list(SchoolSerializer, "The partnership's schools.")
-class SchoolListView(TenantAPIMixin, generics.ListAPIView):
+class SchoolListView(generics.ListAPIView):
     pagination_class = StrictPagination
     queryset = School.objects.none()  # for the schema only: get_queryset scopes to the partnership
     serializer_class = SchoolSerializer
@@ -279,7 +269,7 @@ class SchoolListView(TenantAPIMixin, generics.ListAPIView):
 
 
 @_detail(SchoolDetailSerializer, "One school of the partnership, with its clusters.", URN)
-class SchoolDetailView(TenantAPIMixin, generics.RetrieveAPIView):
+class SchoolDetailView(generics.RetrieveAPIView):
     queryset = School.objects.none()  # for the schema only: get_queryset scopes to the partnership
     serializer_class = SchoolDetailSerializer
 
@@ -290,7 +280,7 @@ class SchoolDetailView(TenantAPIMixin, generics.RetrieveAPIView):
 
 
 @_list(InspectionSerializer, "Ofsted inspections of the partnership's schools, newest first per school.")
-class InspectionListView(TenantAPIMixin, generics.ListAPIView):
+class InspectionListView(generics.ListAPIView):
     pagination_class = StrictPagination
     queryset = Inspection.objects.none()  # for the schema only: get_queryset scopes to the partnership
     serializer_class = InspectionSerializer
@@ -301,7 +291,7 @@ class InspectionListView(TenantAPIMixin, generics.ListAPIView):
 
 
 @_list(ResultSerializer, "Published results per school and academic year; null where not published or suppressed.")
-class ResultListView(TenantAPIMixin, generics.ListAPIView):
+class ResultListView(generics.ListAPIView):
     pagination_class = StrictPagination
     queryset = PerformanceResult.objects.none()  # for the schema only: get_queryset scopes to the partnership
     serializer_class = ResultSerializer
@@ -312,7 +302,7 @@ class ResultListView(TenantAPIMixin, generics.ListAPIView):
 
 
 @_list(BenchmarkSerializer, "LA, regional and England figures from the performance tables.")
-class BenchmarkListView(TenantAPIMixin, generics.ListAPIView):
+class BenchmarkListView(generics.ListAPIView):
     pagination_class = StrictPagination
     queryset = Benchmark.objects.none()  # for the schema only: get_queryset scopes to the partnership
     serializer_class = BenchmarkSerializer
@@ -323,7 +313,7 @@ class BenchmarkListView(TenantAPIMixin, generics.ListAPIView):
 
 
 @_list(ClusterSerializer, "The partnership's clusters with member counts and pupils of full members.")
-class ClusterListView(TenantAPIMixin, generics.ListAPIView):
+class ClusterListView(generics.ListAPIView):
     pagination_class = StrictPagination
     queryset = Cluster.objects.none()  # for the schema only: get_queryset scopes to the partnership
     serializer_class = ClusterSerializer
@@ -334,207 +324,9 @@ class ClusterListView(TenantAPIMixin, generics.ListAPIView):
 
 
 @_detail(ClusterDetailSerializer, "One cluster with its members.", CLUSTER)
-class ClusterDetailView(TenantAPIMixin, generics.RetrieveAPIView):
+class ClusterDetailView(generics.RetrieveAPIView):
     queryset = Cluster.objects.none()  # for the schema only: get_queryset scopes to the partnership
     serializer_class = ClusterDetailSerializer
 
     def get_object(self):
         return selectors.get_cluster(self.request.partnership, self.kwargs["cluster_slug"])
-
-
-# ---- protected data: the LA's judgements and categorisation results (full access only) ----------------
-
-
-class JudgementSerializer(serializers.ModelSerializer):
-    urn = serializers.CharField(source="school.urn")
-    self_evaluation_grade = serializers.IntegerField(min_value=1, max_value=4, allow_null=True, help_text=GRADE_HELP)
-    sef_validated_grade = serializers.IntegerField(min_value=1, max_value=4, allow_null=True, help_text=GRADE_HELP)
-    likely_next_ofsted_grade = serializers.IntegerField(min_value=1, max_value=4, allow_null=True, help_text=GRADE_HELP)
-
-    class Meta:
-        model = LocalIndicator
-        fields = ["urn", "academic_year", *JUDGEMENT_COLUMNS, "source"]
-
-
-class CategorisationSerializer(serializers.ModelSerializer):
-    urn = serializers.CharField(source="school.urn")
-    framework = serializers.CharField(source="framework_version.framework.slug", help_text="The framework's slug.")
-    framework_version = serializers.IntegerField(source="framework_version.number")
-    run = serializers.UUIDField(source="run.uuid", help_text="The categorisation run that produced the result.")
-    category = serializers.CharField(
-        allow_null=True, help_text="The category agreed in moderation if any, else the computed one; null if none."
-    )
-
-    class Meta:
-        model = Result
-        fields = [
-            "urn",
-            "academic_year",
-            "framework",
-            "framework_version",
-            "run",
-            "status",
-            "category",
-            "computed_category",
-            "final_category",
-            "tib",
-            "reasons",
-            "criteria_met",
-            "missing",
-            "computed_at",
-            "confirmed_at",
-        ]
-
-
-class SchoolJudgementsSerializer(serializers.Serializer):
-    urn = serializers.CharField()
-    name = serializers.CharField()
-    access_because = serializers.CharField(help_text="The sharing rule that lets you see this school's data.")
-    judgements = JudgementSerializer(many=True, help_text="Newest academic year first.")
-
-
-class SchoolCategorisationsSerializer(serializers.Serializer):
-    urn = serializers.CharField()
-    name = serializers.CharField()
-    access_because = serializers.CharField(help_text="The sharing rule that lets you see this school's data.")
-    results = CategorisationSerializer(many=True, help_text="Results of finished runs, newest run first.")
-
-
-class JudgementFilter(ByUrnYearFilter):
-    class Meta:
-        model = LocalIndicator
-        fields = ["urn", "academic_year"]
-
-
-class CategorisationFilter(ByUrnYearFilter):
-    status = filters.ChoiceFilter(choices=Result.Status.choices)
-
-    class Meta:
-        model = Result
-        fields = ["urn", "academic_year", "status"]
-
-
-PROTECTED_FORBIDDEN = OpenApiResponse(
-    ErrorSerializer,
-    description="Not signed in; or you may see this school's headline data but not its protected data: the "
-    "detail says why.",
-)
-PROTECTED_RESPONSES = {**DETAIL_RESPONSES, (403, "application/json"): PROTECTED_FORBIDDEN}
-
-
-class ProtectedListView(TenantAPIMixin, generics.ListAPIView):
-    """A list of protected rows: only the schools the caller has full access to, each school on the page
-    logged once for its data controller."""
-
-    pagination_class = StrictPagination
-    log_what = ""
-
-    def protected_queryset(self, school_ids):
-        raise NotImplementedError
-
-    def get_queryset(self):
-        self.accesses = accesses_for(self.request.user, self.request.partnership)
-        return self.protected_queryset(judgements.full_ids(self.accesses))
-
-    def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        log_data_views(request.user, request.partnership, self.accesses, [row.school_id for row in page], self.log_what)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-
-@_list(
-    JudgementSerializer,
-    "The LA's judgements of the schools whose protected data you may see (full access), one row per school "
-    "and academic year. Schools you see at headline only are left out. Each school returned is logged.",
-)
-class JudgementListView(ProtectedListView):
-    queryset = LocalIndicator.objects.none()  # for the schema only: get_queryset follows the sharing rules
-    serializer_class = JudgementSerializer
-    filterset_class = JudgementFilter
-    log_what = "API: LA judgements"
-
-    def protected_queryset(self, school_ids):
-        return judgements.judgement_list(self.request.partnership, school_ids)
-
-
-@_list(
-    CategorisationSerializer,
-    "Categorisation results from finished runs for the schools whose protected data you may see (full "
-    "access). Schools you see at headline only are left out. Each school returned is logged.",
-)
-class CategorisationListView(ProtectedListView):
-    queryset = Result.objects.none()  # for the schema only: get_queryset follows the sharing rules
-    serializer_class = CategorisationSerializer
-    filterset_class = CategorisationFilter
-    log_what = "API: categorisation results"
-
-    def protected_queryset(self, school_ids):
-        return judgements.categorisation_list(
-            self.request.partnership, school_ids, to_officer=sees_unrevealed(self.request.roles)
-        )
-
-
-class ProtectedSchoolView(TenantAPIMixin, generics.GenericAPIView):
-    """One school's protected rows: 404 for a school outside the partnership, 403 with the reason for a
-    caller with headline access only, else the rows, and the view logged."""
-
-    queryset = School.objects.none()  # for the schema only
-    what = ""
-    key = ""
-    row_serializer = serializers.Serializer
-
-    def rows(self, school):
-        raise NotImplementedError
-
-    def get(self, request, *args, **kwargs):
-        school = selectors.get_school(request.partnership, self.kwargs["urn"])
-        access = access_for(request.user, school)
-        if not access.is_full:
-            raise PermissionDenied(
-                f"You may see {school.name}'s headline data but not its {self.what}: {access.sentence}"
-            )
-        log_data_view(request.user, school, f"API: {self.what}", access=access)
-        rows = self.row_serializer(self.rows(school), many=True).data
-        return Response({"urn": school.urn, "name": school.name, "access_because": access.because, self.key: rows})
-
-
-def _protected_detail(serializer, description):
-    return extend_schema_view(
-        get=extend_schema(
-            parameters=[PARTNERSHIP, URN],
-            description=description,
-            responses={(200, "application/json"): serializer, **PROTECTED_RESPONSES},
-        )
-    )
-
-
-@_protected_detail(
-    SchoolJudgementsSerializer,
-    "One school's LA judgements, newest year first: with full access to the school's data only (403 and the "
-    "reason otherwise). The view is logged for the school's data controller.",
-)
-class SchoolJudgementsView(ProtectedSchoolView):
-    serializer_class = SchoolJudgementsSerializer
-    row_serializer = JudgementSerializer
-    what = "LA judgements"
-    key = "judgements"
-
-    def rows(self, school):
-        return judgements.judgement_list(self.request.partnership, [school.pk])
-
-
-@_protected_detail(
-    SchoolCategorisationsSerializer,
-    "One school's categorisation results from finished runs, newest first: with full access to the school's "
-    "data only (403 and the reason otherwise). The view is logged for the school's data controller.",
-)
-class SchoolCategorisationsView(ProtectedSchoolView):
-    serializer_class = SchoolCategorisationsSerializer
-    row_serializer = CategorisationSerializer
-    what = "categorisation results"
-    key = "results"
-
-    def rows(self, school):
-        return judgements.categorisation_list(
-            self.request.partnership, [school.pk], to_officer=sees_unrevealed(self.request.roles)
-        )

@@ -5,17 +5,9 @@ from . import api
 urlpatterns = [
     path("schools/", api.SchoolListView.as_view(), name="api_school_list"),
     path("schools/<str:urn>/", api.SchoolDetailView.as_view(), name="api_school_detail"),
-    path("schools/<str:urn>/judgements/", api.SchoolJudgementsView.as_view(), name="api_school_judgements"),
-    path(
-        "schools/<str:urn>/categorisations/",
-        api.SchoolCategorisationsView.as_view(),
-        name="api_school_categorisations",
-    ),
     path("clusters/", api.ClusterListView.as_view(), name="api_cluster_list"),
     path("clusters/<slug:cluster_slug>/", api.ClusterDetailView.as_view(), name="api_cluster_detail"),
     path("inspections/", api.InspectionListView.as_view(), name="api_inspection_list"),
     path("results/", api.ResultListView.as_view(), name="api_result_list"),
     path("benchmarks/", api.BenchmarkListView.as_view(), name="api_benchmark_list"),
-    path("judgements/", api.JudgementListView.as_view(), name="api_judgement_list"),
-    path("categorisations/", api.CategorisationListView.as_view(), name="api_categorisation_list"),
 ]

@@ -2,7 +2,6 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from partnership.models import TenantModel, validate_academic_year
 
@@ -375,12 +374,3 @@ class ImportRun(TenantModel):
     @property
     def is_working(self) -> bool:
         return self.status in {self.Status.PREVIEWING, self.Status.QUEUED, self.Status.APPLYING}
-
-
-# django-guardian object grants on schools, in direct foreign-key tables (fast joins, real integrity).
-class SchoolUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(School, on_delete=models.CASCADE)
-
-
-class SchoolGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(School, on_delete=models.CASCADE)

@@ -1,8 +1,13 @@
 import factory
 from django.contrib.auth import get_user_model
 
-from partnership.models import Membership, Partnership
+from partnership.actors import system_actor
+from partnership.models import Partnership
+from people.models import Membership
 from schools.models import Cluster, ClusterMembership, School
+
+# The platform's own work, for set-up that no person does (services refuse a missing actor).
+SYSTEM = system_actor("test set-up")
 
 
 class PartnershipFactory(factory.django.DjangoModelFactory):

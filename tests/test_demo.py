@@ -2,8 +2,9 @@ import pytest
 from django.core.management import call_command
 
 from demo.data import CALDERDALE_CLUSTERS, DEMO_PASSWORD
-from partnership.models import Membership, Partnership
+from partnership.models import Partnership
 from partnership.roles import Role
+from people.models import Membership
 from schools.models import Cluster, ClusterMembership, School
 
 pytestmark = pytest.mark.django_db

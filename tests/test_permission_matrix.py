@@ -28,11 +28,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from partnership import services
-from partnership.models import DataAccessLog, MemorandumStatus, StrategicPartnerGrant
+from dashboards.exports import EXPORT_WHAT, HEADER
 from partnership.roles import Role
-from schools.exports import EXPORT_WHAT, HEADER
 from schools.models import LocalIndicator
+from sharing.models import DataAccessLog, MemorandumStatus, StrategicPartnerGrant
+from sharing.services import memorandum_record, partner_grant, support_end, support_start
 from tests.factories import ClusterMembershipFactory, MembershipFactory, SchoolFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -155,7 +155,7 @@ def _judge(school) -> None:
 
 
 def _sign(school, controller, officer):
-    services.memorandum_record(
+    memorandum_record(
         actor=officer,
         school=school,
         status=MemorandumStatus.Status.SIGNED,
@@ -180,14 +180,14 @@ def build_scene(world) -> SimpleNamespace:
     _sign(a.school, a.users["head"], officer)
     _sign(a.other_school, officer, officer)
     _sign(granted, officer, officer)
-    services.memorandum_record(
+    memorandum_record(
         actor=officer,
         school=declined,
         status=MemorandumStatus.Status.DECLINED,
         data_controller=declined_head,
         note="The governors chose not to share.",
     )
-    services.support_start(
+    support_start(
         actor=officer,
         supporter=a.school,
         supported=supported,
@@ -195,15 +195,15 @@ def build_scene(world) -> SimpleNamespace:
         starts_on=today - timedelta(days=30),
         ends_on=today + timedelta(days=60),
     )
-    old = services.support_start(
+    old = support_start(
         actor=officer,
         supporter=a.school,
         supported=ended,
         purpose="Maths leadership",
         starts_on=today - timedelta(days=300),
     )
-    services.support_end(actor=officer, support=old, reason="The support plan is complete.")
-    services.partner_grant(
+    support_end(actor=officer, support=old, reason="The support plan is complete.")
+    partner_grant(
         actor=officer,
         membership=a.users["partner"].memberships.get(partnership=p),
         schools=[granted, declined],
@@ -439,10 +439,10 @@ def test_the_table_covers_every_role_and_relationship():
 
 def test_ending_a_support_removes_access_at_once_everywhere(scene, client, django_capture_on_commit_callbacks):
     """The supporter's head sees the supported school at full through the page, the API, the export, the
-    result page and the counts; the support ends (the guardian recompute it queues is left unrun: nothing
-    may wait on it) and the very next requests get the headline only, on every channel, the letter too.
+    result page and the counts; the support ends (its grants follow in the same transaction, nothing is
+    queued) and the very next requests get the headline only, on every channel, the letter too.
     (The letter is the supported school's own: the supporter's head is refused it during the support too.)"""
-    from partnership.models import SupportRelationship
+    from sharing.models import SupportRelationship
 
     head, school = scene.users["head"], scene.schools["supported"]
     client.force_login(head)
@@ -450,8 +450,8 @@ def test_ending_a_support_removes_access_at_once_everywhere(scene, client, djang
         assert CHECKS[channel](client, scene, "head", head, "supported", school, F) == [], channel
     support = SupportRelationship.objects.get(supported=school, ended_at__isnull=True)
     with django_capture_on_commit_callbacks(execute=False) as queued:
-        services.support_end(actor=scene.users["officer"], support=support, reason="The school no longer needs it.")
-    assert len(queued) == 1  # the recompute, which the pages must not need
+        support_end(actor=scene.users["officer"], support=support, reason="The school no longer needs it.")
+    assert not queued  # nothing is left to a task: the grants followed in the same transaction
     for channel, check in CHECKS.items():
         assert check(client, scene, "head", head, "supported", school, H) == [], channel
 

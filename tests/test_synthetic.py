@@ -38,7 +38,7 @@ def test_generates_a_small_england_deterministically_and_replaces_it(capsys):
 
 def test_facts_of_a_synthetic_school_are_valid_for_the_engine(capsys):
     from categorisation.engine.facts import validate_facts
-    from schools.selectors import school_facts
+    from categorisation.facts import school_facts
 
     run(capsys, partnerships=1, schools=20, seed=3)
     partnership = Partnership.objects.get(slug="england-001")

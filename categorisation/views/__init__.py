@@ -18,6 +18,7 @@ from .frameworks import (
     framework_whatif,
     shipped_choices,
 )
+from .judgements import school_judgements
 from .runs import (
     categorisation_home,
     result_detail,
@@ -33,6 +34,7 @@ from .runs import (
 )
 
 __all__ = [
+    "school_judgements",
     "categorisation_home",
     "framework_category",
     "framework_category_add",

@@ -3,16 +3,15 @@ sharing check for a school's protected data, and how a service's refusal lands o
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from partnership import sharing
-from partnership.roles import PLATFORM_ADMIN, SCHOOL_ROLES, Role
-from partnership.services import log_data_view
+from partnership.roles import SCHOOL_ROLES, is_la
+from sharing import grants, rules
+from sharing.services import log_data_view
 
-OFFICERS = (Role.OFFICER,)
 PAGE_SIZE = 50
 
 
 def is_officer(request) -> bool:
-    return bool({Role.OFFICER, PLATFORM_ADMIN} & request.roles)
+    return is_la(request.roles)
 
 
 def own_school_ids(request) -> set[int]:
@@ -21,7 +20,7 @@ def own_school_ids(request) -> set[int]:
 
 def require_full_access(request, school):
     """A school's categorisation is protected data: full access only (headline shows none of it)."""
-    access = sharing.access_for(request.user, school)
+    access = grants.access_for(request.user, school, explained=True)
     if not access.is_full:
         raise PermissionDenied(f"You cannot see {school.name}'s categorisation: {access.sentence}")
     return access
@@ -36,7 +35,7 @@ def visible_ids(request) -> set[int] | None:
     """The schools whose protected data the person sees; None for officers, who see every school."""
     if is_officer(request):
         return None
-    return sharing.visible_school_ids(request.user, request.partnership, sharing.FULL)
+    return grants.visible_school_ids(request.user, request.partnership, rules.FULL)
 
 
 def form_errors(form, exc) -> None:

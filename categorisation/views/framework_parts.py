@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from partnership.permissions import role_required
+from partnership.permissions import rule_required
 
 from .. import services
 from ..engine import PARAMETER_DEFAULTS
@@ -20,7 +20,7 @@ from ..forms.editor import CategoryForm, CriteriaFormSet, CriterionForm, MoveFor
 from ..forms.messages import condition_field, explain, locate
 from ..forms.parameters import ParametersForm
 from ..forms.values import fact_reference
-from .common import OFFICERS
+from ..services import can_manage_frameworks
 from .frameworks import _editing, _messages_of, _overview, _refusal, _saved, _summary, _unchanged
 
 # ---- a category and its criteria ------------------------------------------------------------------------
@@ -152,18 +152,18 @@ def _criteria_order(category: dict | None) -> list[dict]:
     ]
 
 
-@role_required(*OFFICERS)
+@rule_required(can_manage_frameworks)
 def framework_category(request, partnership_slug, framework_slug, number):
     return _category_page(request, framework_slug, number)
 
 
-@role_required(*OFFICERS)
+@rule_required(can_manage_frameworks)
 def framework_category_add(request, partnership_slug, framework_slug):
     return _category_page(request, framework_slug, None)
 
 
 @require_POST
-@role_required(*OFFICERS)
+@rule_required(can_manage_frameworks)
 def framework_criterion_move(request, partnership_slug, framework_slug, number, position):
     """Move the criterion at ``position`` of category ``number`` one place up or down, then show the category
     again in its new order. The page's revision is required, so a move over a changed draft is refused."""
@@ -212,7 +212,7 @@ def framework_criterion_move(request, partnership_slug, framework_slug, number, 
     return redirect(page + f"#order-{now}")
 
 
-@role_required(*OFFICERS)
+@rule_required(can_manage_frameworks)
 def framework_category_remove(request, partnership_slug, framework_slug, number):
     framework, version, revision = _editing(request, framework_slug)
     categories = version.definition["categories"]
@@ -254,7 +254,7 @@ def framework_category_remove(request, partnership_slug, framework_slug, number)
 # ---- thresholds, rows, details ------------------------------------------------------------------------
 
 
-@role_required(*OFFICERS)
+@rule_required(can_manage_frameworks)
 def framework_parameters(request, partnership_slug, framework_slug):
     framework, version, revision = _editing(request, framework_slug)
     data = request.POST if request.method == "POST" else None
@@ -300,7 +300,7 @@ def framework_parameters(request, partnership_slug, framework_slug):
 ROW_FIELDS = {"when": "condition", "category": "category", "id": "id", "label": "label"}
 
 
-@role_required(*OFFICERS)
+@rule_required(can_manage_frameworks)
 def framework_rows(request, partnership_slug, framework_slug):
     framework, version, revision = _editing(request, framework_slug)
     definition = version.definition

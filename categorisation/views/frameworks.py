@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from partnership.permissions import role_required
+from partnership.permissions import rule_required
 from partnership.selectors import audit_for_object
 
 from .. import runs, selectors, services
@@ -28,8 +28,9 @@ from ..forms.condition_text import to_text
 from ..forms.editor import DetailsForm, FrameworkImportForm, SaveForm
 from ..forms.messages import explain, locate
 from ..forms.parameters import LABELS, leaves, used_sections
+from ..services import can_manage_frameworks
 from ..shipped import load_shipped, shipped_slugs
-from .common import OFFICERS, form_errors
+from .common import form_errors
 
 
 def shipped_choices() -> list[tuple[str, str]]:
@@ -96,7 +97,7 @@ def _saved(request, framework, version, note: str = "") -> None:
 # ---- the overview -------------------------------------------------------------------------------------
 
 
-@role_required(*OFFICERS)
+@rule_required(can_manage_frameworks)
 def framework_edit_view(request, partnership_slug, framework_slug):
     framework, version, revision = _editing(request, framework_slug)
     definition = version.definition
@@ -153,7 +154,7 @@ def framework_edit_view(request, partnership_slug, framework_slug):
 
 
 @require_POST
-@role_required(*OFFICERS)
+@rule_required(can_manage_frameworks)
 def framework_category_move(request, partnership_slug, framework_slug, number):
     framework, version, _ = _editing(request, framework_slug)
     categories = version.definition["categories"]
@@ -178,7 +179,7 @@ def framework_category_move(request, partnership_slug, framework_slug, number):
 # ---- details: name and method ----------------------------------------------------------------------
 
 
-@role_required(*OFFICERS)
+@rule_required(can_manage_frameworks)
 def framework_details(request, partnership_slug, framework_slug):
     framework, version, revision = _editing(request, framework_slug)
     definition = version.definition
@@ -241,7 +242,7 @@ def framework_details(request, partnership_slug, framework_slug):
 # ---- JSON: import as the advanced way, export --------------------------------------------------------
 
 
-@role_required(*OFFICERS)
+@rule_required(can_manage_frameworks)
 def framework_json(request, partnership_slug, framework_slug):
     framework, version, _ = _editing(request, framework_slug)
     form = FrameworkImportForm(
@@ -273,7 +274,7 @@ def framework_json(request, partnership_slug, framework_slug):
     )
 
 
-@role_required(*OFFICERS)
+@rule_required(can_manage_frameworks)
 def framework_export(request, partnership_slug, framework_slug):
     """The draft (``?version=draft``) or the current published version as a JSON file."""
     framework = selectors.get_framework(request.partnership, framework_slug)
@@ -295,7 +296,7 @@ def framework_export(request, partnership_slug, framework_slug):
 # ---- what-if and publishing, cloning ----------------------------------------------------------------
 
 
-@role_required(*OFFICERS)
+@rule_required(can_manage_frameworks)
 def framework_whatif(request, partnership_slug, framework_slug):
     framework = selectors.get_framework(request.partnership, framework_slug)
     draft = selectors.draft_version(framework)
@@ -343,7 +344,7 @@ def framework_whatif(request, partnership_slug, framework_slug):
     )
 
 
-@role_required(*OFFICERS)
+@rule_required(can_manage_frameworks)
 @require_POST
 def framework_clone_view(request, partnership_slug):
     """Start from a shipped framework: it becomes the partnership's own, published as version 1."""

@@ -18,18 +18,18 @@ from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from partnership import sharing
-from partnership.permissions import role_required
+from partnership.permissions import rule_required
 from partnership.selectors import audit_for_object
-from partnership.services import log_data_views
 from schools.selectors import JUDGEMENT_FACTS, get_school
+from sharing import grants, rules
+from sharing.services import log_data_views
 
 from .. import runs, selectors
 from ..forms import ModerationForm, ResultFilterForm, RunStartForm, SelfAssessmentForm
 from ..letters import category_labels, letters_sending_summary, letters_to_post, letters_zip
 from ..models import Result, Run
+from ..runs import can_run_categorisation
 from .common import (
-    OFFICERS,
     PAGE_SIZE,
     form_errors,
     is_officer,
@@ -62,7 +62,7 @@ def categorisation_home(request, partnership_slug):
 # ---- runs ----------------------------------------------------------------------------------------------
 
 
-@role_required(*OFFICERS)
+@rule_required(can_run_categorisation)
 def run_list(request, partnership_slug):
     form = RunStartForm(request.POST or None, partnership=request.partnership)
     if request.method == "POST" and form.is_valid():
@@ -116,7 +116,7 @@ def _progress(run, school_ids, hidden) -> dict:
 def _log_many(request, school_ids, what: str) -> None:
     """Log a view of each school's protected data, with the rule that allowed it, in one bulk insert."""
     if school_ids:
-        accesses = sharing.accesses_for(request.user, request.partnership)
+        accesses = grants.accesses_for(request.user, request.partnership)
         log_data_views(request.user, request.partnership, accesses, school_ids, what)
 
 
@@ -225,7 +225,7 @@ def run_export(request, partnership_slug, run_uuid):
 
 
 @require_POST
-@role_required(*OFFICERS)
+@rule_required(can_run_categorisation)
 def run_confirm(request, partnership_slug, run_uuid):
     run = selectors.get_run(request.partnership, run_uuid)
     try:
@@ -238,7 +238,7 @@ def run_confirm(request, partnership_slug, run_uuid):
 
 
 @require_POST
-@role_required(*OFFICERS)
+@rule_required(can_run_categorisation)
 def run_resume(request, partnership_slug, run_uuid):
     run = selectors.get_run(request.partnership, run_uuid)
     try:
@@ -250,7 +250,7 @@ def run_resume(request, partnership_slug, run_uuid):
     return redirect("categorisation_run_detail", partnership_slug=partnership_slug, run_uuid=run.uuid)
 
 
-@role_required(*OFFICERS)
+@rule_required(can_run_categorisation)
 def run_letters_zip(request, partnership_slug, run_uuid):
     """Every letter of the run in one zip, for officers (who have full access to every school); each
     school's letter is a view of its data and is logged."""
@@ -258,7 +258,7 @@ def run_letters_zip(request, partnership_slug, run_uuid):
     letters = list(selectors.letters_of_run(run).select_related("result__school"))
     if not letters:
         raise PermissionDenied("There are no letters yet: they are written once the results are confirmed.")
-    allowed = sharing.visible_school_ids(request.user, request.partnership, sharing.FULL)
+    allowed = grants.visible_school_ids(request.user, request.partnership, rules.FULL)
     refused = sorted(letter.result.school.name for letter in letters if letter.result.school_id not in allowed)
     if refused:
         raise PermissionDenied(f"You do not have full access to every school's data: {', '.join(refused[:5])}.")

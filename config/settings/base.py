@@ -35,9 +35,12 @@ INSTALLED_APPS = [
     "axes",
     "partnership",
     "schools",
+    "people",
+    "sharing",
     "categorisation",
     "funding",
     "escalation",
+    "dashboards",
     "demo",
 ]
 
@@ -50,7 +53,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "partnership.middleware.PartnershipMiddleware",
+    "people.middleware.PartnershipMiddleware",
     # Last, so that a locked-out login answers before any view runs.
     "axes.middleware.AxesMiddleware",
 ]
@@ -68,7 +71,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "partnership.context_processors.partnership",
+                "people.context_processors.partnership",
             ],
         },
     },
@@ -153,7 +156,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["people.permissions.PartnershipMember"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -192,17 +195,17 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # Beat: sweep up invitations whose email was not queued (say the broker was down at the time).
 CELERY_BEAT_SCHEDULE = {
     "invitations-send-unsent": {
-        "task": "partnership.tasks.invitations_send_unsent",
+        "task": "people.tasks.invitations_send_unsent",
         "schedule": env.float("INVITATION_SWEEP_SECONDS", default=600.0),
     },
     # Daily: end expired supports and partner grants, then recompute every sharing grant in full.
     "sharing-supports-end-expired": {
-        "task": "partnership.tasks.supports_end_expired",
+        "task": "sharing.tasks.supports_end_expired",
         "schedule": timedelta(days=1),
     },
     # Weekly: remove sharing records past each partnership's retention period.
     "sharing-retention": {
-        "task": "partnership.tasks.sharing_retention_apply_all",
+        "task": "sharing.tasks.sharing_retention_apply_all",
         "schedule": timedelta(days=7),
     },
 }

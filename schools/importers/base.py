@@ -23,6 +23,7 @@ from django.db import models
 
 from partnership.audit import audit_record_many, snapshot
 from partnership.models import Partnership
+from schools.signals import schools_changed
 
 from ..models import SCHOOL_DATA_FIELDS, Grade, Phase, School, SchoolType
 
@@ -412,6 +413,7 @@ class Importer:
             reason=self.reason(),
             changes=[(s, None, snapshot(s, ("urn", *self.school_fields))) for s in objs],
         )
+        schools_changed.send(sender=School, partnership=self.partnership, school_ids=[s.pk for s in objs])
         for school in objs:
             self.schools[school.urn] = school
         self.schools_created = sorted(missing)

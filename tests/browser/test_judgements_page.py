@@ -10,9 +10,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_officer_records_a_judgement_from_the_school_page_on_a_phone(browser, live_server, demo):
+    from categorisation.facts import school_facts
     from partnership.models import Partnership
     from schools.models import School
-    from schools.selectors import school_facts
 
     partnership = Partnership.objects.get(slug="oldham")
     school = School.objects.for_partnership(partnership).order_by("name").first()

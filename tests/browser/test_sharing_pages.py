@@ -15,9 +15,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_officer_records_a_support_on_a_phone_and_the_supporter_sees_the_data(browser, live_server, demo):
-    from partnership.models import Membership, MemorandumStatus
-    from partnership.sharing import access_for
+    from people.models import Membership
     from schools.models import School
+    from sharing.models import MemorandumStatus
+    from sharing.rules import access_for
 
     head = Membership.objects.select_related("school", "user").get(user__username="head.calderdale")
     # A school that has not answered the memorandum yet and that nobody supports: the head sees its headline.

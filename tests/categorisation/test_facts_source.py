@@ -6,9 +6,10 @@ from decimal import Decimal
 
 import pytest
 
+from categorisation.facts import NATIONAL_FACTS, school_facts
 from categorisation.facts_source import facts_for_partnership
 from schools.models import Benchmark, LocalIndicator
-from schools.selectors import ENGLAND_CODE, NATIONAL_FACTS, school_facts
+from schools.selectors import ENGLAND_CODE
 from tests.factories import SchoolFactory
 
 from .conftest import YEAR, inspect, results

@@ -8,7 +8,8 @@ from django.core import mail
 from categorisation import runs
 from categorisation.letters import letters_send, letters_sending_summary
 from categorisation.models import Letter, Result, Run
-from partnership.models import AuditEvent, Membership
+from partnership.models import AuditEvent
+from people.models import Membership
 
 from .conftest import YEAR
 
@@ -113,7 +114,7 @@ def test_the_run_page_lists_the_letters_to_post_for_officers_only(world, confirm
 def test_the_run_page_logs_each_school_it_shows(world, confirmed, login):
     from django.urls import reverse
 
-    from partnership.models import DataAccessLog
+    from sharing.models import DataAccessLog
 
     url = reverse("categorisation_run_detail", args=[world.a.partnership.slug, confirmed.uuid])
     DataAccessLog.objects.all().delete()

@@ -8,8 +8,8 @@ import pytest
 from categorisation import runs
 from categorisation.selectors import published_version
 from categorisation.services import framework_import, framework_publish
-from partnership.models import ConcernRegisterEntry
-from partnership.sharing import register_entries_visible_to
+from sharing.models import ConcernRegisterEntry
+from sharing.rules import register_entries_visible_to
 
 from .conftest import RAG, YEAR
 

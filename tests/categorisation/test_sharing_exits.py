@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from categorisation.models import Letter, Result, Run
-from partnership.models import DataAccessLog, MemorandumStatus
 from partnership.roles import Role
-from partnership.services import memorandum_record
+from sharing.models import DataAccessLog, MemorandumStatus
+from sharing.services import memorandum_record
 from tests.factories import MembershipFactory, SchoolFactory, UserFactory
 
 from .conftest import YEAR

@@ -178,7 +178,7 @@ def test_officer_pages_refuse_other_roles(world, login, run, rag, name, role):
         kwargs["number"] = 1
     client = login(world.a.users[role])
     response = client.get(url(name, world, **kwargs))
-    assert response.status_code == 403 and "not open to your role" in response.content.decode()
+    assert response.status_code == 403 and "Only an LA officer" in response.content.decode()
     if "framework" in name:
         before = FrameworkVersion.objects.filter(framework=rag.framework).count()
         assert client.post(url(name, world, **kwargs), {"name": "Hijacked", "reason": "x"}).status_code == 403

@@ -5,7 +5,7 @@ from datetime import date
 
 
 def _membership_uuid(world):
-    from partnership.models import Membership
+    from people.models import Membership
 
     return Membership.objects.get(user=world.a.users["head"]).uuid
 
@@ -14,7 +14,7 @@ def _support_uuid(world):
     """A support between A's two schools."""
     from django.utils import timezone
 
-    from partnership.models import SupportRelationship
+    from sharing.models import SupportRelationship
 
     support, _ = SupportRelationship.objects.get_or_create(
         partnership=world.a.partnership,
@@ -29,7 +29,8 @@ def _grant_uuid(world):
     """A's strategic partner's grant on A's school."""
     from django.utils import timezone
 
-    from partnership.models import Membership, StrategicPartnerGrant
+    from people.models import Membership
+    from sharing.models import StrategicPartnerGrant
 
     grant, _ = StrategicPartnerGrant.objects.get_or_create(
         partnership=world.a.partnership,
@@ -42,7 +43,7 @@ def _grant_uuid(world):
 
 def _register_entry_uuid(world):
     """A confidential register entry on A's school."""
-    from partnership.models import ConcernRegisterEntry
+    from sharing.models import ConcernRegisterEntry
 
     entry, _ = ConcernRegisterEntry.objects.get_or_create(
         partnership=world.a.partnership,

@@ -6,16 +6,16 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from partnership import sharing
-from partnership.models import (
+from partnership.models import Partnership
+from people.models import Membership
+from sharing import rules
+from sharing.models import (
     ConcernRegisterEntry,
-    Membership,
     MemorandumStatus,
-    Partnership,
+    SchoolUserObjectPermission,
     StrategicPartnerGrant,
     SupportRelationship,
 )
-from schools.models import SchoolUserObjectPermission
 
 pytestmark = pytest.mark.django_db
 SLUGS = ("calderdale", "oldham", "milton-keynes")
@@ -37,10 +37,10 @@ def test_every_partnership_shows_every_rule():
         partner = Membership.objects.for_partnership(p).get(role="partner").user
         assert grant.membership.user == partner
         assert entry.is_confidential
-        assert sharing.access_for(head, support.supported).rule == "support"
-        assert sharing.access_for(head, declined).rule == "not-shared"
-        assert sharing.access_for(partner, grant.school).rule == "partner-grant"
-        assert entry not in sharing.register_entries_visible_to(head, p) or entry.school == support.supporter
+        assert rules.access_for(head, support.supported).rule == "support"
+        assert rules.access_for(head, declined).rule == "not-shared"
+        assert rules.access_for(partner, grant.school).rule == "partner-grant"
+        assert entry not in rules.register_entries_visible_to(head, p) or entry.school == support.supporter
         out = StringIO()
         call_command("who_can_see", "--partnership", slug, "--urn", declined.urn, stdout=out)
         full = {r["username"] for r in json.loads(out.getvalue()) if r["access"] == "full"}

@@ -6,8 +6,11 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from partnership import services, sharing
-from partnership.models import AuditEvent, ConcernRegisterEntry
+from partnership.models import AuditEvent
+from sharing import rules
+from sharing.models import ConcernRegisterEntry
+from sharing.services import register_add, register_from_categorisation, register_notice_record
+from tests.factories import SYSTEM
 
 from .test_sharing import build_scene
 
@@ -20,8 +23,8 @@ def scene(world, django_capture_on_commit_callbacks):
 
 
 def add(scene, *targets, actor="officer", reason=REASON, added_on=None):
-    return services.register_from_categorisation(
-        actor=scene.world.a.users[actor] if actor else None,
+    return register_from_categorisation(
+        actor=scene.world.a.users[actor] if isinstance(actor, str) else actor,
         partnership=scene.partnership,
         school_ids=[scene.schools[t].pk for t in targets],
         reason=reason,
@@ -40,8 +43,8 @@ def test_adds_a_confidential_categorisation_entry_for_each_school(scene):
 
 
 def test_is_idempotent_and_leaves_schools_already_on_the_register_alone(scene):
-    ofsted = services.register_add(
-        actor=None, school=scene.schools["own"], reason_kind="ofsted", reason="RI", added_on=scene.today
+    ofsted = register_add(
+        actor=SYSTEM, school=scene.schools["own"], reason_kind="ofsted", reason="RI", added_on=scene.today
     )
     first = add(scene, "own", "peer")
     assert [e.school for e in first] == [scene.schools["peer"]]  # own is on the register already
@@ -52,8 +55,8 @@ def test_is_idempotent_and_leaves_schools_already_on_the_register_alone(scene):
 
 
 def test_a_school_whose_entry_was_removed_goes_back_on(scene):
-    old = services.register_add(
-        actor=None,
+    old = register_add(
+        actor=SYSTEM,
         school=scene.schools["peer"],
         reason_kind="other",
         reason="Old concern",
@@ -63,17 +66,19 @@ def test_a_school_whose_entry_was_removed_goes_back_on(scene):
     assert len(add(scene, "peer")) == 1
 
 
-def test_audits_each_entry_and_queues_a_recompute_for_those_schools(scene, django_capture_on_commit_callbacks):
+def test_audits_each_entry_and_brings_those_schools_grants_level_at_once(scene, django_capture_on_commit_callbacks):
     from unittest import mock
 
+    from sharing.services import records
+
     with (
-        mock.patch("partnership.tasks.sharing_recompute.delay") as delay,
+        mock.patch.object(records, "sharing_recompute", wraps=records.sharing_recompute) as recompute,
         django_capture_on_commit_callbacks(execute=True) as callbacks,
     ):
         entries = add(scene, "peer", "declined")
-    assert len(callbacks) == 1
-    delay.assert_called_once_with(
-        scene.partnership.pk,
+    assert not callbacks  # nothing is left to a task after commit
+    recompute.assert_called_once_with(
+        partnership=scene.partnership,
         school_ids=sorted([scene.schools["peer"].pk, scene.schools["declined"].pk]),
         user_ids=[],
     )
@@ -81,27 +86,27 @@ def test_audits_each_entry_and_queues_a_recompute_for_those_schools(scene, djang
     assert events.count() == 2
     assert {e.reason for e in events} == {REASON}
     assert {e.after["reason_kind"] for e in events} == {"categorisation"}
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    with mock.patch.object(records, "sharing_recompute") as recompute:
         assert add(scene, "peer") == []
-    assert callbacks == []  # nothing added, nothing to recompute
+    recompute.assert_not_called()  # nothing added, nothing to recompute
 
 
 def test_categorisation_entries_are_confidential_to_the_la_and_the_school(scene):
     (entry,) = add(scene, "peer")
     head = scene.world.a.users["head"]  # a signed peer: full access to the school's data
-    assert sharing.access_for(head, scene.schools["peer"]).is_full
-    assert entry not in sharing.register_entries_visible_to(head, scene.partnership)
-    assert entry in sharing.register_entries_visible_to(scene.peer_head, scene.partnership)
-    assert entry in sharing.register_entries_visible_to(scene.world.a.users["officer"], scene.partnership)
-    services.register_notice_record(actor=None, entry=entry, issued_on=scene.today, reason="s60 notice WN/9")
-    assert entry in sharing.register_entries_visible_to(head, scene.partnership)
+    assert rules.access_for(head, scene.schools["peer"]).is_full
+    assert entry not in rules.register_entries_visible_to(head, scene.partnership)
+    assert entry in rules.register_entries_visible_to(scene.peer_head, scene.partnership)
+    assert entry in rules.register_entries_visible_to(scene.world.a.users["officer"], scene.partnership)
+    register_notice_record(actor=SYSTEM, entry=entry, issued_on=scene.today, reason="s60 notice WN/9")
+    assert entry in rules.register_entries_visible_to(head, scene.partnership)
 
 
 def test_another_partnerships_school_is_refused_and_nothing_is_added(scene):
     before = (ConcernRegisterEntry.objects.count(), AuditEvent.objects.count())
     with pytest.raises(ValidationError) as exc:
-        services.register_from_categorisation(
-            actor=None,
+        register_from_categorisation(
+            actor=SYSTEM,
             partnership=scene.partnership,
             school_ids=[scene.schools["peer"].pk, scene.world.b.school.pk],
             reason=REASON,
@@ -126,20 +131,16 @@ def test_only_an_la_officer_or_the_platform_adds_entries(scene, who):
     with pytest.raises(PermissionDenied):
         add(scene, "peer", actor=who)
     assert not ConcernRegisterEntry.objects.exists()
-    assert len(add(scene, "peer", actor=None)) == 1  # a task run by the platform
+    assert len(add(scene, "peer", actor=SYSTEM)) == 1  # a task run by the platform
 
 
 def test_register_add_refuses_a_second_open_entry_for_the_same_reason(scene):
-    services.register_add(
-        actor=None, school=scene.schools["own"], reason_kind="other", reason="Concern", added_on=scene.today
-    )
+    register_add(actor=SYSTEM, school=scene.schools["own"], reason_kind="other", reason="Concern", added_on=scene.today)
     with pytest.raises(ValidationError) as exc:
-        services.register_add(
-            actor=None, school=scene.schools["own"], reason_kind="other", reason="Again", added_on=scene.today
+        register_add(
+            actor=SYSTEM, school=scene.schools["own"], reason_kind="other", reason="Again", added_on=scene.today
         )
     assert "already on the register for this reason" in exc.value.message_dict["school"][0]
     # A different reason is a separate entry.
-    services.register_add(
-        actor=None, school=scene.schools["own"], reason_kind="ofsted", reason="RI", added_on=scene.today
-    )
+    register_add(actor=SYSTEM, school=scene.schools["own"], reason_kind="ofsted", reason="RI", added_on=scene.today)
     assert ConcernRegisterEntry.objects.filter(school=scene.schools["own"]).count() == 2

@@ -8,8 +8,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from partnership import services
-from partnership.models import AuditEvent, DataAccessLog, MemorandumStatus, SupportRelationship
+from partnership.models import AuditEvent
+from sharing.models import DataAccessLog, MemorandumStatus, SupportRelationship
+from sharing.services import log_data_view, sharing_retention_apply
+from tests.factories import SYSTEM
 
 from .test_sharing import build_scene
 
@@ -23,8 +25,8 @@ def age(scene, *, months_past: int):
     """Age the scene's ended support, superseded answers and one log row past the retention period."""
     p = scene.partnership
     old = timezone.now() - timedelta(days=31 * (p.data_retention_months + months_past))
-    services.log_data_view(scene.world.a.users["head"], scene.schools["peer"], "Recent view")
-    stale = services.log_data_view(scene.world.a.users["head"], scene.schools["peer"], "Old view")
+    log_data_view(scene.world.a.users["head"], scene.schools["peer"], "Recent view")
+    stale = log_data_view(scene.world.a.users["head"], scene.schools["peer"], "Old view")
     DataAccessLog.objects.filter(pk=stale.pk).update(created_at=old)
     SupportRelationship.objects.filter(pk=scene.old_support.pk).update(ended_at=old)
 
@@ -32,11 +34,11 @@ def age(scene, *, months_past: int):
 def test_dry_run_lists_and_changes_nothing_then_apply_removes_only_the_old(scene):
     age(scene, months_past=1)
     before = (DataAccessLog.objects.count(), SupportRelationship.objects.count())
-    found = services.sharing_retention_apply(actor=None, partnership=scene.partnership, dry_run=True)
+    found = sharing_retention_apply(actor=SYSTEM, partnership=scene.partnership, dry_run=True)
     assert found["access_log"] == [str(DataAccessLog.objects.get(what="Old view"))]
     assert found["supports"] == [str(scene.old_support)]
     assert (DataAccessLog.objects.count(), SupportRelationship.objects.count()) == before
-    services.sharing_retention_apply(actor=None, partnership=scene.partnership, dry_run=False)
+    sharing_retention_apply(actor=SYSTEM, partnership=scene.partnership, dry_run=False)
     assert list(DataAccessLog.objects.values_list("what", flat=True)) == ["Recent view"]
     assert not SupportRelationship.objects.filter(pk=scene.old_support.pk).exists()
     assert SupportRelationship.objects.filter(supported=scene.schools["supported"]).exists()
@@ -48,7 +50,7 @@ def test_dry_run_lists_and_changes_nothing_then_apply_removes_only_the_old(scene
 
 def test_nothing_inside_the_period_is_removed(scene):
     age(scene, months_past=-2)
-    found = services.sharing_retention_apply(actor=None, partnership=scene.partnership, dry_run=False)
+    found = sharing_retention_apply(actor=SYSTEM, partnership=scene.partnership, dry_run=False)
     assert not any(found.values())
     assert DataAccessLog.objects.count() == 2
 

@@ -7,9 +7,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from partnership import services, sharing
-from partnership.models import MemorandumStatus
-from schools.models import SchoolUserObjectPermission
+from sharing import rules
+from sharing.models import MemorandumStatus, SchoolUserObjectPermission
+from sharing.services import log_data_view, memorandum_record
+from tests.factories import SYSTEM
 
 from .test_sharing import build_scene
 
@@ -28,7 +29,7 @@ def test_who_can_see_command_prints_the_rules_answer(scene):
     out = StringIO()
     call_command("who_can_see", "--partnership", scene.partnership.slug, "--urn", school.urn, stdout=out)
     printed = json.loads(out.getvalue())
-    assert printed == sharing.who_can_see(scene.partnership, school)
+    assert printed == rules.who_can_see(scene.partnership, school)
     by_name = {row["username"]: row for row in printed}
     assert set(printed[0]) == {"username", "access", "because"}
     assert by_name["head.alpha"] == {
@@ -71,7 +72,7 @@ def test_sharing_recompute_command_is_idempotent(scene):
 
 
 def test_la_officer_sees_everyone_and_the_access_log(scene, login):
-    services.log_data_view(scene.world.a.users["head"], scene.schools["peer"], "Self-evaluation")
+    log_data_view(scene.world.a.users["head"], scene.schools["peer"], "Self-evaluation")
     response = login(scene.world.a.users["officer"]).get(url(scene, "peer"))
     assert response.status_code == 200
     body = response.content.decode()
@@ -85,14 +86,14 @@ def test_the_schools_head_and_its_data_controller_see_the_list_and_log(
     scene, login, django_capture_on_commit_callbacks
 ):
     peer = scene.schools["peer"]
-    services.log_data_view(scene.world.a.users["head"], peer, "KS2 results")
+    log_data_view(scene.world.a.users["head"], peer, "KS2 results")
     response = login(scene.peer_head).get(url(scene, "peer"))
     assert "Who can see this school and why" in response.content.decode()
     assert "KS2 results" in response.content.decode()
     # Name a governor of another school as the data controller: they read the log too.
     controller = scene.world.a.users["governor"]
     with django_capture_on_commit_callbacks(execute=True):
-        services.memorandum_record(
+        memorandum_record(
             actor=scene.peer_head,
             school=peer,
             status=MemorandumStatus.Status.SIGNED,
@@ -141,8 +142,8 @@ def test_the_page_renders_with_and_without_an_answer_or_a_controller(scene, logi
     """A declined school may have no data controller; an undecided school has no answer at all."""
     school = scene.schools[target]
     if target == "declined":
-        services.memorandum_record(
-            actor=None, school=school, status=MemorandumStatus.Status.DECLINED, note="Governors declined."
+        memorandum_record(
+            actor=SYSTEM, school=school, status=MemorandumStatus.Status.DECLINED, note="Governors declined."
         )
     for who in ("officer", "head", "board"):
         response = login(scene.world.a.users[who]).get(url(scene, target))

@@ -7,8 +7,9 @@ import urllib.request
 import pytest
 from django.utils import timezone
 
-from partnership.models import Invitation
-from partnership.services import membership_add, membership_invite
+from people.models import Invitation
+from people.services import membership_add, membership_invite
+from tests.factories import SYSTEM
 
 from .conftest import BIN, needs_services, wait_until
 
@@ -34,7 +35,7 @@ def test_worker_sends_an_invitation_queued_through_redis(world, start, queue):
     )
     sent = wait_until(lambda: Invitation.objects.filter(pk=invitation.pk, sent_at__isnull=False).exists())
     assert sent, "the worker did not send the invitation:\n" + worker.output()[-3000:]
-    assert "partnership.tasks.invitation_send" in worker.output()
+    assert "people.tasks.invitation_send" in worker.output()
 
 
 def test_beat_schedules_the_sweep_and_a_worker_runs_it(world, start, queue):
@@ -42,7 +43,7 @@ def test_beat_schedules_the_sweep_and_a_worker_runs_it(world, start, queue):
     env = {"INVITATION_SWEEP_SECONDS": "1", "CELERY_TASK_DEFAULT_QUEUE": queue}
     # An invitation whose email never got queued, made two minutes ago.
     membership = membership_add(
-        actor=None, partnership=world.a.partnership, user=world.a.users["board"], role="partner", reason="Beat test."
+        actor=SYSTEM, partnership=world.a.partnership, user=world.a.users["board"], role="partner", reason="Beat test."
     )
     invitation = Invitation.objects.create(
         partnership=world.a.partnership, membership=membership, email="stuck@example.org"

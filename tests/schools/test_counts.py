@@ -15,9 +15,9 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from partnership import services
-from partnership.models import MemorandumStatus
 from schools.models import Inspection
+from sharing.models import MemorandumStatus
+from sharing.services import memorandum_record
 
 from .test_export import categorise, judge
 
@@ -29,7 +29,7 @@ def judged(world):
     """A's two schools, both judged and categorised; A's school signed, the other declined: the signed
     school's head sees its own school in full and the declined one at headline only."""
     officer = world.a.users["officer"]
-    services.memorandum_record(
+    memorandum_record(
         actor=officer,
         school=world.a.school,
         status=MemorandumStatus.Status.SIGNED,
@@ -37,7 +37,7 @@ def judged(world):
         governors_minute_ref="FGB 2022/3",
         data_controller=world.a.users["head"],
     )
-    services.memorandum_record(
+    memorandum_record(
         actor=officer, school=world.a.other_school, status=MemorandumStatus.Status.DECLINED, note="Declined."
     )
     judge(world.a.school, finance_concern="none", complaints=1)

@@ -9,10 +9,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from partnership import services
-from partnership.models import DataAccessLog, MemorandumStatus
-from schools.exports import EXPORT_WHAT, HEADER
+from dashboards.exports import EXPORT_WHAT, HEADER
 from schools.models import Inspection, LocalIndicator
+from sharing.models import DataAccessLog, MemorandumStatus
+from sharing.services import memorandum_record
 from tests.factories import ClusterFactory, ClusterMembershipFactory, SchoolFactory
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +86,7 @@ def test_a_head_gets_every_school_but_protected_data_only_for_its_own(world, log
     assert own["judgements_academic_year"] == own["category_academic_year"] == "2022-23"
     assert own["access_because"] == "You are headteacher of Alpha Primary School."
     assert other["access"] == "headline" and other["name"] == world.a.other_school.name
-    assert "not recorded" in other["access_because"]
+    assert "its data sharing page says why" in other["access_because"]  # the rules say why, there
     protected = HEADER[HEADER.index("judgements_academic_year") :]
     assert all(other[column] == "" for column in protected)
     # One log row for the school whose protected data left, none for the other.
@@ -116,7 +116,7 @@ def test_signed_peers_and_a_declined_school(world, login):
     officer = world.a.users["officer"]
     declined = SchoolFactory(partnership=world.a.partnership, urn="901003", name="Alpha Declined School")
     for school in (world.a.school, world.a.other_school):
-        services.memorandum_record(
+        memorandum_record(
             actor=officer,
             school=school,
             status=MemorandumStatus.Status.SIGNED,
@@ -124,7 +124,7 @@ def test_signed_peers_and_a_declined_school(world, login):
             governors_minute_ref="FGB 2022/3",
             data_controller=officer,
         )
-    services.memorandum_record(
+    memorandum_record(
         actor=officer, school=declined, status=MemorandumStatus.Status.DECLINED, note="Governors declined."
     )
     for school in (world.a.school, world.a.other_school, declined):

@@ -6,15 +6,17 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from categorisation import judgements as services
 from categorisation import runs
+from categorisation.facts import school_facts
 from categorisation.models import Result
 from categorisation.selectors import published_version
 from categorisation.services import framework_import, framework_publish
-from partnership.models import AuditEvent, DataAccessLog
+from partnership.models import AuditEvent
 from partnership.roles import Role
-from schools import services
 from schools.models import LocalIndicator
-from schools.selectors import JUDGEMENT_FACTS, school_facts
+from schools.selectors import JUDGEMENT_FACTS
+from sharing.models import DataAccessLog
 from tests.categorisation.html_forms import form_data
 
 pytestmark = pytest.mark.django_db
@@ -217,7 +219,7 @@ def test_other_roles_are_refused_and_nothing_changes(world, login, judged, role)
     assert client.get(url).status_code == 403
     response = client.post(url, {**ANSWERS, "teaching_quality": "insufficient_good"})
     assert response.status_code == 403
-    assert "This page is not open to your role" in response.content.decode()
+    assert "Only an LA officer of this partnership" in response.content.decode()
     judged.refresh_from_db()
     assert judged.teaching_quality == "consistently_good"
     assert not AuditEvent.objects.filter(object_type="schools.localindicator").exists()

@@ -3,9 +3,10 @@ file leaves their columns out, and given as facts under the categorisation vocab
 
 import pytest
 
+from categorisation.facts import school_facts
 from schools.importers.local import TEMPLATE_COLUMNS, TEMPLATE_EXAMPLE
 from schools.models import LocalIndicator
-from schools.selectors import JUDGEMENT_FACTS, school_facts
+from schools.selectors import JUDGEMENT_FACTS
 
 pytestmark = pytest.mark.django_db
 

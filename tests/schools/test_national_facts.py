@@ -5,8 +5,9 @@ from decimal import Decimal
 
 import pytest
 
+from categorisation.facts import NATIONAL_FACTS, school_facts
 from schools.models import Benchmark, LocalIndicator
-from schools.selectors import ENGLAND_CODE, NATIONAL_FACTS, school_facts
+from schools.selectors import ENGLAND_CODE
 
 pytestmark = pytest.mark.django_db
 YEAR = "2018-19"

@@ -8,11 +8,11 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from partnership import services, sharing
-from partnership.models import DataAccessLog, MemorandumStatus
-from schools import judgements
 from schools.models import School
-from tests.factories import SchoolFactory
+from sharing import rules
+from sharing.models import DataAccessLog, MemorandumStatus
+from sharing.services import memorandum_record
+from tests.factories import SYSTEM, SchoolFactory
 
 from .test_export import categorise, judge
 
@@ -108,7 +108,7 @@ def test_categorisations_of_finished_runs_only(data):
 def test_signed_peers_see_each_others_protected_data_through_the_api(data):
     officer = data.a.users["officer"]
     for school in (data.a.school, data.a.other_school):
-        services.memorandum_record(
+        memorandum_record(
             actor=officer,
             school=school,
             status=MemorandumStatus.Status.SIGNED,
@@ -141,8 +141,8 @@ def test_accesses_for_answers_as_the_sharing_rules_do(world):
     """partnership.sharing.accesses_for is one call for a whole list: the same answers as access_for and
     visible_school_ids, for every role, including platform admins."""
     SchoolFactory(partnership=world.a.partnership, urn="901003")
-    services.memorandum_record(
-        actor=None,
+    memorandum_record(
+        actor=SYSTEM,
         school=world.a.other_school,
         status=MemorandumStatus.Status.SIGNED,
         signed_on=date(2022, 9, 1),
@@ -151,7 +151,7 @@ def test_accesses_for_answers_as_the_sharing_rules_do(world):
     )
     schools = list(School.objects.for_partnership(world.a.partnership))
     for user in [*world.a.users.values(), world.admin]:
-        accesses = sharing.accesses_for(user, world.a.partnership)
-        assert {s.pk: accesses[s.pk] for s in schools} == {s.pk: sharing.access_for(user, s) for s in schools}
-        assert judgements.full_ids(accesses) == sharing.visible_school_ids(user, world.a.partnership, sharing.FULL)
-    assert sharing.accesses_for(world.b.users["officer"], world.a.partnership) == {}
+        accesses = rules.accesses_for(user, world.a.partnership)
+        assert {s.pk: accesses[s.pk] for s in schools} == {s.pk: rules.access_for(user, s) for s in schools}
+        assert rules.full_ids(accesses) == rules.visible_school_ids(user, world.a.partnership, rules.FULL)
+    assert rules.accesses_for(world.b.users["officer"], world.a.partnership) == {}

@@ -11,10 +11,10 @@ from decimal import Decimal
 
 import pytest
 
+from categorisation.facts import school_fact_context, school_facts
 from schools.importers import run_import
 from schools.models import Benchmark, Inspection, PerformanceResult, School
-from schools.selectors import school_fact_context, school_facts
-from tests.factories import PartnershipFactory
+from tests.factories import SYSTEM, PartnershipFactory
 
 from .conftest import shared_data
 
@@ -45,7 +45,7 @@ def rows(path):
 
 def load(partnership, kind, path, **kwargs):
     result = run_import(
-        actor=None, partnership=partnership, kind=kind, data=path.read_bytes(), filename=path.name, **kwargs
+        actor=SYSTEM, partnership=partnership, kind=kind, data=path.read_bytes(), filename=path.name, **kwargs
     )
     assert result.ok, [str(e) for e in result.errors[:10]]
     return result
@@ -171,7 +171,7 @@ def test_national_files_skip_other_las(five):
     """National files: every other LA's row is skipped and counted, never an error."""
     spine = shared_data("dfe-performance-tables-2016-2018", "england_spine_2017-18.csv")
     result = run_import(
-        actor=None, partnership=five, kind="spine", data=spine.read_bytes(), filename=spine.name, dry_run=True
+        actor=SYSTEM, partnership=five, kind="spine", data=spine.read_bytes(), filename=spine.name, dry_run=True
     )
     assert result.ok
     assert result.summary["skipped_other_la"] == 26078 - 630

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from partnership.models import DataAccessLog
 from schools.models import LocalIndicator
+from sharing.models import DataAccessLog
 
 pytestmark = pytest.mark.django_db
 

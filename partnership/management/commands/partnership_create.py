@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from partnership.actors import system_actor
 from partnership.services import partnership_create
 
 
@@ -22,7 +23,11 @@ class Command(BaseCommand):
     def handle(self, *args, slug, name, la_codes, academic_year, **options):
         try:
             partnership = partnership_create(
-                actor=None, slug=slug, name=name, la_codes=la_codes, current_academic_year=academic_year
+                actor=system_actor("partnership_create command"),
+                slug=slug,
+                name=name,
+                la_codes=la_codes,
+                current_academic_year=academic_year,
             )
         except ValidationError as exc:
             raise CommandError("; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())) from exc
