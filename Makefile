@@ -6,13 +6,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test serve lint worker beat web bench
+.PHONY: demo test serve lint lock worker beat web bench
 
-$(STAMP): requirements.txt
+# Development installs requirements-dev.txt: production's lock (requirements.txt) plus tests and tools.
+$(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Partnership needs Python 3.11 or newer.")'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -26,6 +27,13 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+
+# Rewrite both locks from requirements.in and requirements-dev.in (each pins every package, transitive ones too).
+LOCK_OPTS := --quiet --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links
+lock: $(STAMP)
+	$(VENV)/bin/pip-compile $(LOCK_OPTS) --output-file=requirements.txt requirements.in
+	$(VENV)/bin/pip-compile $(LOCK_OPTS) --output-file=requirements-dev.txt requirements-dev.in
 
 # The production processes, for starting by hand (docker-compose.yml runs the same).
 web: $(STAMP)
