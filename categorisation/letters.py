@@ -15,6 +15,7 @@ import zipfile
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
@@ -85,10 +86,10 @@ def letters_render(*, run_id: int) -> str:
                 partnership=run.partnership,
                 result=result,
                 filename=letter_filename(result),
-                pdf=letter_pdf(result),
                 recipients="\n".join(recipients(result.school)),
             )
-            letter.full_clean()
+            letter.full_clean(exclude=["file"])
+            letter.file.save(letter.filename, ContentFile(letter_pdf(result)), save=False)
             letter.save()
             written += 1
     except Exception:
@@ -143,7 +144,7 @@ def letters_send(*, run_id: int) -> dict[str, int]:
     sending fails is released for the next attempt, and one whose worker died is claimed again once the
     claim is older than the task could live. What was sent is audited even when a later letter fails."""
     run = Run.objects.select_related("partnership", "confirmed_by").get(pk=run_id)
-    letters = list(_sendable(run).select_related("result__school").defer("pdf"))
+    letters = list(_sendable(run).select_related("result__school"))
     addresses = email_addresses(run.partnership, {letter.result.school_id for letter in letters})
     sent = unsent = 0
     try:
@@ -162,7 +163,7 @@ def letters_send(*, run_id: int) -> dict[str, int]:
                 continue
             if not _sendable(run).filter(pk=letter.pk).update(sent_at=timezone.now()):
                 continue  # another worker has it
-            pdf = bytes(Letter.objects.values_list("pdf", flat=True).get(pk=letter.pk))
+            pdf = letter.read_pdf()
             message = EmailMessage(
                 subject=f"{run.partnership.name}: categorisation {run.academic_year} for {school.name}",
                 body=render_to_string(
@@ -197,7 +198,6 @@ def letters_to_post(run: Run) -> list[Letter]:
         Letter.objects.filter(result__run=run)
         .exclude(send_note="")
         .select_related("result__school")
-        .defer("pdf")
         .order_by("filename")
     )
 
@@ -217,5 +217,5 @@ def letters_zip(letters) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for letter in letters:
-            archive.writestr(letter.filename, bytes(letter.pdf))
+            archive.writestr(letter.filename, letter.read_pdf())
     return buffer.getvalue()

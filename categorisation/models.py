@@ -254,13 +254,21 @@ class ModerationNote(TenantModel):
         return f"Moderation of {self.result}: {self.agreed_category}"
 
 
+def letter_file_path(letter: "Letter", filename: str) -> str:
+    """Where a letter's PDF is kept in the storage: one folder per partnership."""
+    return f"letters/{letter.partnership_id}/{letter.uuid}.pdf"
+
+
 class Letter(TenantModel):
-    """A school's categorisation letter, rendered as PDF once its result is confirmed."""
+    """A school's categorisation letter, rendered as PDF once its result is confirmed.
+
+    The PDF lives in Django's storage (local disk by default, any django-storages backend in
+    production); pages hand it out only after the sharing rules allow it."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     result = models.OneToOneField(Result, on_delete=models.CASCADE, related_name="letter")
     filename = models.CharField(max_length=120)
-    pdf = models.BinaryField()
+    file = models.FileField(upload_to=letter_file_path, max_length=200)
     recipients = models.TextField(help_text="One addressee a line.")
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True, help_text="When the letter was emailed.")
@@ -272,3 +280,8 @@ class Letter(TenantModel):
 
     def __str__(self) -> str:
         return self.filename
+
+    def read_pdf(self) -> bytes:
+        """The letter's PDF, from the storage."""
+        with self.file.open("rb") as handle:
+            return handle.read()

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
+from config.health import healthz
 from people import api as people_api
 from people import views as people_views
 
@@ -22,7 +23,7 @@ api_patterns = [
 
 urlpatterns = [
     path("", people_views.choose_partnership, name="home"),
-    path("healthz", people_views.healthz, name="healthz"),
+    path("healthz", healthz, name="healthz"),
     path("p/<slug:partnership_slug>/", include(tenant_patterns)),
     path(
         "accounts/invitation/<uidb64>/<token>/",

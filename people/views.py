@@ -5,7 +5,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 
@@ -16,10 +15,6 @@ from partnership.selectors import audit_for_object
 from people.forms import ChangeRoleForm, EndMembershipForm, InviteForm
 from people.selectors import get_membership, membership_list, partnerships_for_user
 from people.services import membership_change_role, membership_end, membership_invite
-
-
-def healthz(request):
-    return HttpResponse("ok", content_type="text/plain")
 
 
 @login_required

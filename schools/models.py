@@ -1,7 +1,9 @@
+import posixpath
 import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.text import get_valid_filename
 
 from partnership.models import TenantModel, validate_academic_year
 
@@ -335,8 +337,19 @@ class LocalIndicator(TenantModel):
         return f"Local data for {self.school} {self.academic_year}"
 
 
+def import_file_path(run: "ImportRun", filename: str) -> str:
+    """Where an upload is kept in the storage: one folder per partnership and per import, under the
+    file's own base name made safe (never a path the uploader chose)."""
+    base = posixpath.basename((filename or "").replace("\\", "/")).strip()
+    name = get_valid_filename(base) if base not in {"", ".", ".."} else "upload"
+    return f"imports/{run.partnership_id}/{run.uuid}/{name}"
+
+
 class ImportRun(TenantModel):
-    """One upload of a data file: who imported what, its preview, its progress and its outcome."""
+    """One upload of a data file: who imported what, its preview, its progress and its outcome.
+
+    The file itself lives in Django's storage (local disk by default, any django-storages backend in
+    production), never served directly: only the import pages read it."""
 
     class Status(models.TextChoices):
         PREVIEWING = "previewing", "Checking the file"
@@ -350,7 +363,7 @@ class ImportRun(TenantModel):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(max_length=20)
     filename = models.CharField(max_length=255)
-    content = models.BinaryField(help_text="The uploaded file as received.")
+    file = models.FileField(upload_to=import_file_path, max_length=400, help_text="The uploaded file as received.")
     academic_year = models.CharField(max_length=7, blank=True, validators=[validate_academic_year])
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PREVIEWING)
     summary = models.JSONField(default=dict, blank=True)
@@ -374,3 +387,8 @@ class ImportRun(TenantModel):
     @property
     def is_working(self) -> bool:
         return self.status in {self.Status.PREVIEWING, self.Status.QUEUED, self.Status.APPLYING}
+
+    def read(self) -> bytes:
+        """The uploaded file's bytes, from the storage."""
+        with self.file.open("rb") as handle:
+            return handle.read()

@@ -118,7 +118,7 @@ def benchmark_list(partnership: Partnership) -> QuerySet[Benchmark]:
 
 
 def import_run_list(partnership: Partnership) -> QuerySet[ImportRun]:
-    return ImportRun.objects.for_partnership(partnership).select_related("created_by", "applied_by").defer("content")
+    return ImportRun.objects.for_partnership(partnership).select_related("created_by", "applied_by")
 
 
 def get_import_run(partnership: Partnership, run_uuid) -> ImportRun:

@@ -1,6 +1,7 @@
 """Writes for schools and clusters. Each takes a keyword-only actor and audits what it changes."""
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -138,11 +139,11 @@ def import_run_create(
         partnership=partnership,
         kind=kind,
         filename=filename[:255],
-        content=content,
         academic_year=academic_year,
         created_by=person(actor),
     )
-    run.full_clean(exclude=["content"])
+    run.full_clean(exclude=["file"])
+    run.file.save(filename, ContentFile(content), save=False)
     run.save()
     audit_record(
         actor=actor,
@@ -169,7 +170,7 @@ def import_run_preview(*, run_id: int) -> ImportRun | None:
         actor=_who_imports(run, run.created_by),
         partnership=run.partnership,
         kind=run.kind,
-        data=bytes(run.content),
+        data=run.read(),
         filename=run.filename,
         year=run.academic_year or None,
         dry_run=True,
@@ -219,7 +220,7 @@ def import_run_apply(*, run_id: int) -> ImportRun | None:
             actor=_who_imports(run, run.applied_by),
             partnership=run.partnership,
             kind=run.kind,
-            data=bytes(run.content),
+            data=run.read(),
             filename=run.filename,
             year=run.academic_year or None,
             progress=_progress_updater(run.pk),
@@ -250,11 +251,10 @@ def import_record_command_run(
 ) -> ImportRun:
     """Record an import made with the import_data command, so every import shows who made it."""
     require(can_import(actor_roles(actor, partnership)))
-    run = ImportRun.objects.create(
+    run = ImportRun(
         partnership=partnership,
         kind=kind,
         filename=filename[:255],
-        content=content,
         academic_year=academic_year or "",
         status=ImportRun.Status.APPLIED,
         summary=result.summary,
@@ -263,6 +263,8 @@ def import_record_command_run(
         applied_by=person(actor),
         applied_at=timezone.now(),
     )
+    run.file.save(filename, ContentFile(content), save=False)
+    run.save()
     audit_record(
         actor=actor,
         partnership=partnership,

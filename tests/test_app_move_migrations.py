@@ -85,3 +85,33 @@ def test_the_demo_survives_the_move_back_and_forth():
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM django_content_type WHERE app_label = 'people' AND model = 'membership'")
         assert cursor.fetchone()[0] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_upload_kept_in_the_database_moves_to_the_storage_and_back(settings, tmp_path):
+    """schools 0006: an ImportRun's bytes leave the database column for Django's storage, unchanged."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    executor = MigrationExecutor(connection)
+    leaves = executor.loader.graph.leaf_nodes()
+    before = [("schools", "0005_grants_move_to_sharing")]
+    data = b"URN,Rating\n100001,Good\n"
+    try:
+        executor.migrate(before)
+        old = MigrationExecutor(connection).loader.project_state(before).apps
+        partnership = old.get_model("partnership", "Partnership")._base_manager.create(
+            slug="moved", name="Moved", la_codes=["901"]
+        )
+        old.get_model("schools", "ImportRun")._base_manager.create(
+            partnership_id=partnership.pk, kind="ofsted", filename="../../etc/ofsted.csv", content=data
+        )
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(leaves)
+    from schools.models import ImportRun
+
+    with scopes_disabled():
+        run = ImportRun.objects.get(partnership__slug="moved")
+    assert run.read() == data
+    assert run.file.name.startswith(f"imports/{partnership.pk}/{run.uuid}/")
+    assert (tmp_path / run.file.name).is_file()

@@ -25,6 +25,7 @@ from datetime import date, timedelta
 from types import SimpleNamespace
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -137,7 +138,7 @@ def _categorise(side, schools: dict, officer) -> SimpleNamespace:
             partnership=side.partnership,
             result=result,
             filename=f"{school.urn}-2022-23.pdf",
-            pdf=b"%PDF-1.4 test letter",
+            file=ContentFile(b"%PDF-1.4 test letter", name="letter.pdf"),
             recipients="The headteacher\nThe chair of governors",
         )
     return run

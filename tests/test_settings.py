@@ -71,3 +71,25 @@ def test_production_passes_the_deploy_check_with_no_warnings():
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_installs_no_demo_and_no_demo_command():
+    production = dict(
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(60),
+        DJANGO_ALLOWED_HOSTS="partnership.example.org",
+        DATABASE_URL="sqlite:////tmp/unused.db",
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
+    )
+    apps = run(
+        ["-c", "import django; django.setup(); from django.conf import settings; print(settings.INSTALLED_APPS)"],
+        **production,
+    )
+    assert apps.returncode == 0, apps.stderr
+    assert "'demo'" not in apps.stdout and "'dashboards'" in apps.stdout
+    load = run(["manage.py", "load_demo"], **production)
+    assert load.returncode != 0
+    assert "Unknown command: 'load_demo'" in load.stderr
+    # The development settings still have it, so the quick start works.
+    local = run(["manage.py", "help", "load_demo"], DJANGO_SETTINGS_MODULE="config.settings.local")
+    assert local.returncode == 0, local.stderr

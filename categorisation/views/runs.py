@@ -374,7 +374,7 @@ def result_letter(request, partnership_slug, run_uuid, urn):
     if letter is None:
         raise PermissionDenied("This school has no letter yet: letters are written once the results are confirmed.")
     log_view(request, result.school, f"categorisation letter {run.academic_year}", access)
-    response = HttpResponse(bytes(letter.pdf), content_type="application/pdf")
+    response = HttpResponse(letter.read_pdf(), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{letter.filename}"'
     return response
 

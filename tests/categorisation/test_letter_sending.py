@@ -32,7 +32,7 @@ def test_confirming_emails_each_letter_to_the_schools_head_and_governors(world, 
     assert world.a.school.name in message.subject and YEAR in message.subject
     ((filename, content, mimetype),) = message.attachments
     letter = Letter.objects.get(result__run=confirmed, result__school=world.a.school)
-    assert (filename, mimetype) == (letter.filename, "application/pdf") and content == bytes(letter.pdf)
+    assert (filename, mimetype) == (letter.filename, "application/pdf") and content == letter.read_pdf()
     assert letter.sent_at is not None and sorted(letter.sent_to.splitlines()) == sorted(message.to)
     # Nobody of another partnership, nor another role of this one, is sent a school's letter.
     others = {u.email for role, u in world.a.users.items() if role not in ("head", "governor")}

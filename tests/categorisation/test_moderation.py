@@ -146,7 +146,7 @@ def test_confirm_then_letters_for_every_school(world, officer, run, django_captu
     }
     assert set(Result.objects.filter(run=run).values_list("status", flat=True)) == {"confirmed"}
     letters = list(Letter.objects.filter(result__run=run).order_by("filename"))
-    assert len(letters) == 2 and all(bytes(letter.pdf).startswith(b"%PDF") for letter in letters)
+    assert len(letters) == 2 and all(letter.read_pdf().startswith(b"%PDF") for letter in letters)
     assert letters[0].recipients.splitlines() == [
         "The Headteacher, Alpha Primary School",
         "The Chair of Governors, Alpha Primary School",

@@ -11,6 +11,7 @@ import io
 from datetime import date
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -249,7 +250,7 @@ def _letters(scene):
             partnership=result.partnership,
             result=result,
             filename=f"{result.school.urn}.pdf",
-            pdf=b"%PDF-1.4 test",
+            file=ContentFile(b"%PDF-1.4 test", name="letter.pdf"),
             recipients="The Headteacher",
         )
 

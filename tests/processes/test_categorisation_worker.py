@@ -55,7 +55,7 @@ def test_a_worker_runs_categorisation_then_writes_and_emails_the_letters(world, 
     )
     assert emailed, f"the worker did not write and email the letters: {state}\n" + worker.output()[-3000:]
     letter = Letter.objects.get(result__run=run, result__school=a.school)
-    assert bytes(letter.pdf).startswith(b"%PDF")
+    assert letter.read_pdf().startswith(b"%PDF")
     assert set(letter.sent_to.splitlines()) == {a.users["head"].email, a.users["governor"].email}
     output = worker.output()
     for task in ("run_execute", "letters_render", "letters_send"):

@@ -2,6 +2,7 @@
 
 import socket
 import subprocess
+import urllib.error
 import urllib.request
 
 import pytest
@@ -68,15 +69,44 @@ def test_gunicorn_serves_the_login_page(world, start):
     )
     web.wait_for("Booting worker", timeout=30)
     ok = wait_until(lambda: _get(f"http://127.0.0.1:{port}/healthz"), timeout=20)
-    assert ok == (200, "ok")
+    assert ok == (200, "ok\ndatabase: ok\ntasks: ok, broker\n")
     status, body = _get(f"http://127.0.0.1:{port}/accounts/login/")
     assert status == 200 and "Sign in" in body
 
 
+@pytest.mark.parametrize(
+    "down, variable, problem",
+    [
+        ("broker", "CELERY_BROKER_URL", "the Celery broker did not answer"),
+        ("database", "DATABASE_URL", "the database did not answer"),
+    ],
+)
+def test_healthz_answers_503_when_the_database_or_the_broker_is_down(world, start, down, variable, problem):
+    """gunicorn pointed at a port where nothing listens, for one of the two: /healthz says which."""
+    needs_services()
+    port, dead = free_port(), free_port()
+    url = f"redis://127.0.0.1:{dead}/0" if down == "broker" else f"postgres://nobody:x@127.0.0.1:{dead}/none"
+    web = start(
+        "web",
+        [str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        DJANGO_SETTINGS_MODULE="config.settings.test",
+        **{variable: url},
+    )
+    web.wait_for("Booting worker", timeout=30)
+    answer = wait_until(lambda: _get(f"http://127.0.0.1:{port}/healthz"), timeout=20)
+    assert answer is not None, web.output()[-2000:]
+    status, body = answer
+    assert status == 503
+    assert body.splitlines()[0] == f"unavailable: {problem}"
+    assert f"{'database' if down == 'database' else 'tasks'}: down" in body
+
+
 def _get(url):
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:
+        with urllib.request.urlopen(url, timeout=10) as response:
             return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
     except OSError:
         return None
 
@@ -94,7 +124,7 @@ def test_schemathesis_against_the_live_api_as_users_of_two_partnerships(world, s
         DJANGO_SETTINGS_MODULE="config.settings.test",
     )
     web.wait_for("Booting worker", timeout=30)
-    assert wait_until(lambda: _get(f"http://127.0.0.1:{port}/healthz"), timeout=20) == (200, "ok")
+    assert wait_until(lambda: _get(f"http://127.0.0.1:{port}/healthz"), timeout=20)[0] == 200
     checks = ",".join(
         [
             "not_a_server_error",

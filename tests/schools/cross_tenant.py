@@ -1,6 +1,8 @@
 """Cross-tenant entries for the schools app's pages and API: url name -> kwargs built from partnership
 A's objects (see tests/test_cross_tenant.py). Every schools URL must be listed here."""
 
+from django.core.files.base import ContentFile
+
 
 def _import_run_uuid(world):
     from schools.models import ImportRun
@@ -9,7 +11,7 @@ def _import_run_uuid(world):
         partnership=world.a.partnership,
         kind="ofsted",
         filename="a.csv",
-        content=b"URN,Rating,Inspection Date\n",
+        file=ContentFile(b"URN,Rating,Inspection Date\n", name="a.csv"),
         status=ImportRun.Status.PREVIEWED,
     )
     return run.uuid

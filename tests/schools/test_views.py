@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -260,7 +261,12 @@ def test_preview_task_is_idempotent(world, django_capture_on_commit_callbacks):
 
 def test_a_running_import_shows_its_progress(world, login):
     run = ImportRun.objects.create(
-        partnership=world.a.partnership, kind="ks2", filename="big.csv", content=b"x", status="applying", progress=40
+        partnership=world.a.partnership,
+        kind="ks2",
+        filename="big.csv",
+        file=ContentFile(b"x", name="big.csv"),
+        status="applying",
+        progress=40,
     )
     page = login(world.a.users["officer"]).get(reverse("import_detail", args=[world.a.partnership.slug, run.uuid]))
     html = page.content.decode()
