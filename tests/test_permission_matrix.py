@@ -1,10 +1,12 @@
-"""Who sees a school's protected data, through every way it can leave the platform (issue 6).
+"""Who sees a school's protected data, through every way it can leave the platform.
 
 Every kind of person (the seven roles, the head of a school that declined, a platform admin, anonymous)
 × every relationship to a school × every channel: the school page, the protected API, the school list's
-CSV export, the categorisation letter (PDF) and result page, and the counts and filters of the school
+CSV export, the categorisation letter (PDF), the zip of a run's letters, the result page, a run's page, its
+results CSV and its progress JSON, the school's category history, its sharing pages, the cluster page, and
+the counts and filters of the school
 list. The expected level of each cell is written out below from the rules as DOMAIN.md ("Data sharing")
-and the docstring of partnership/sharing.py state them; it is not computed by partnership.sharing,
+and the docstring of sharing/rules.py state them; it is not computed by the sharing rules,
 or the test would prove nothing. What each level means on each channel is written out in the channel's
 check.
 
@@ -21,6 +23,7 @@ confirmed categorisation with a letter, each its own category code:
 - other:     world.b.school, a school of partnership B (B's own copy of everything above).
 """
 
+import uuid
 from datetime import date, timedelta
 from types import SimpleNamespace
 
@@ -84,6 +87,28 @@ LETTER_EXPECTED = {
     "admin": dict(zip(TARGETS, (F, F, F, F, F, F, F), strict=True)),
     "anonymous": dict(zip(TARGETS, (L, L, L, L, L, L, L), strict=True)),
 }
+# The zip of every letter of a run is the officers' (it holds every school's letter, so only someone with
+# full access to all of them may take it): everyone else is refused (403, as headline); B's run is B's.
+ZIP_EXPECTED = {
+    #                  own peer declined supported ended granted other
+    **{persona: dict(zip(TARGETS, (H, H, H, H, H, H, N), strict=True)) for persona in EXPECTED},
+    "officer": dict(zip(TARGETS, (F, F, F, F, F, F, N), strict=True)),
+    "admin": dict(zip(TARGETS, (F, F, F, F, F, F, F), strict=True)),
+    "anonymous": dict(zip(TARGETS, (L, L, L, L, L, L, L), strict=True)),
+}
+# The sharing pages of a school: full here means managing its sharing (who sees it, the access log, the
+# memorandum form): the LA, the school's headteacher and its named data controller (memorandum 3.2, 3.3).
+# Own's controller is A's head; peer's and granted's the officer; declined's its head. Anyone else in the
+# partnership reads why they see the school as they do (headline), and nothing of who else does.
+SHARING_EXPECTED = {
+    #                  own peer declined supported ended granted other
+    **{persona: dict(zip(TARGETS, (H, H, H, H, H, H, N), strict=True)) for persona in EXPECTED},
+    "officer": dict(zip(TARGETS, (F, F, F, F, F, F, N), strict=True)),
+    "head": dict(zip(TARGETS, (F, H, H, H, H, H, N), strict=True)),
+    "declined_head": dict(zip(TARGETS, (H, H, F, H, H, H, N), strict=True)),
+    "admin": dict(zip(TARGETS, (F, F, F, F, F, F, F), strict=True)),
+    "anonymous": dict(zip(TARGETS, (L, L, L, L, L, L, L), strict=True)),
+}
 PERSONAS = tuple(EXPECTED)
 CATEGORY = {
     "own": "1b",
@@ -95,7 +120,6 @@ CATEGORY = {
     "other": "3c",
 }  # Milton Keynes codes, one per school, so a filter or a count names the school it comes from
 JUDGEMENT_MARK = "Serious concern"  # how the school page shows finance_concern="serious"
-CHANNELS = ("page", "api", "export", "letter", "result", "counts")
 
 
 # ---- the scene -----------------------------------------------------------------------------------------
@@ -344,13 +368,14 @@ def check_export(client, scene, persona, user, target, school, level) -> list[st
     return [] if ok else [f"row {row}, logged {logged}"]
 
 
-def _csv(response) -> list[dict]:
+def _csv(response, bom: bool = False) -> list[dict]:
     import csv
     import io
 
     if response.status_code != 200:
         return []
-    return list(csv.DictReader(io.StringIO(response.content.decode())))
+    text = response.content.decode("utf-8-sig" if bom else "utf-8")
+    return list(csv.DictReader(io.StringIO(text)))
 
 
 def _result_url(name, scene, school) -> str:
@@ -404,6 +429,154 @@ def check_counts(client, scene, persona, user, target, school, level) -> list[st
     return [] if ok else [f"offered {offered}, filtered to {counted}"]
 
 
+def _run_url(name, scene, school) -> str:
+    run = scene.runs[school.partnership_id]
+    return reverse(name, kwargs={"partnership_slug": school.partnership.slug, "run_uuid": run.uuid})
+
+
+def _missing_twice(client, scene, name, school) -> list[str]:
+    """none: 404 under the school's own partnership's address; under A's, with the same run, exactly what a
+    run that does not exist gets (404, or the 403 of a page the person may not use at all)."""
+    run = scene.runs[school.partnership_id]
+
+    def in_a(run_uuid) -> int:
+        a_slug = scene.world.a.partnership.slug
+        return client.get(reverse(name, kwargs={"partnership_slug": a_slug, "run_uuid": run_uuid})).status_code
+
+    statuses = (client.get(_run_url(name, scene, school)).status_code, in_a(run.uuid))
+    expected = (404, in_a(uuid.uuid4()))
+    ok = statuses == expected and expected[1] in (403, 404)
+    return [] if ok else [f"answered {statuses}, not {expected}"]
+
+
+def check_run(client, scene, persona, user, target, school, level) -> list[str]:
+    """The run page lists the schools the person sees at full and nothing of the others. full: the school's
+    row (a link to its result) and the view logged; headline: 200 without it, nothing logged; none: 404."""
+    if level == N:
+        return _missing_twice(client, scene, "categorisation_run_detail", school)
+    before = _logs(user, school, "categorisation run")
+    response = client.get(_run_url("categorisation_run_detail", scene, school))
+    if level == L:
+        return [] if _signed_out(response) else [f"answered {response.status_code}, not the sign-in page"]
+    listed = _result_url("categorisation_result", scene, school) in response.content.decode()
+    logged = _logs(user, school, "categorisation run") - before
+    ok = response.status_code == 200 and listed == (level == F) and logged == (1 if level == F else 0)
+    return [] if ok else [f"answered {response.status_code}, listed {listed}, logged {logged}"]
+
+
+def check_run_csv(client, scene, persona, user, target, school, level) -> list[str]:
+    """The run's results CSV. full: the school's row with its category, logged; headline: no row, nothing
+    logged; none: 404; sign in: the sign-in page."""
+    if level == N:
+        return _missing_twice(client, scene, "categorisation_run_export", school)
+    what = "categorisation results"
+    before = _logs(user, school, what)
+    response = client.get(_run_url("categorisation_run_export", scene, school))
+    if level == L:
+        return [] if _signed_out(response) else [f"answered {response.status_code}, not the sign-in page"]
+    rows = [row for row in _csv(response, bom=True) if row["urn"] == school.urn]
+    logged = _logs(user, school, what) - before
+    if level == F:
+        ok = len(rows) == 1 and rows[0]["computed_category"] == CATEGORY[target] and logged == 1
+    else:
+        ok = response.status_code == 200 and not rows and logged == 0
+    return [] if ok else [f"answered {response.status_code}, rows {rows}, logged {logged}"]
+
+
+def check_progress(client, scene, persona, user, target, school, level) -> list[str]:
+    """The run's progress JSON counts each category over the schools the person sees. full: the school's
+    category counted once; headline: not counted; none: 404; sign in: the sign-in page."""
+    if level == N:
+        return _missing_twice(client, scene, "categorisation_run_progress", school)
+    response = client.get(_run_url("categorisation_run_progress", scene, school))
+    if level == L:
+        return [] if _signed_out(response) else [f"answered {response.status_code}, not the sign-in page"]
+    counts = response.json().get("counts", {}) if response.status_code == 200 else None
+    if counts is None:
+        return [f"answered {response.status_code}"]
+    counted = counts.get(CATEGORY[target], 0)
+    return [] if counted == (1 if level == F else 0) else [f"counts {counts}"]
+
+
+def check_history(client, scene, persona, user, target, school, level) -> list[str]:
+    """The school's category year by year. full: 200 with the year's run, logged; headline: 403 saying why;
+    none: 404; sign in: the sign-in page."""
+    url = reverse("categorisation_school", args=[school.partnership.slug, school.urn])
+    before = _logs(user, school, "categorisation history")
+    response = client.get(url)
+    if level == N:
+        inside_a = client.get(reverse("categorisation_school", args=[scene.world.a.partnership.slug, school.urn]))
+        statuses = (response.status_code, inside_a.status_code)
+        return [] if statuses == (404, 404) else [f"answered {statuses}, not (404, 404)"]
+    if level != F:
+        return [] if _refused_or_missing(response, level) else [f"answered {response.status_code}"]
+    logged = _logs(user, school, "categorisation history") - before
+    body = response.content.decode()
+    ok = response.status_code == 200 and _run_url("categorisation_run_detail", scene, school) in body and logged == 1
+    return [] if ok else [f"answered {response.status_code}, logged {logged}"]
+
+
+def check_letters_zip(client, scene, persona, user, target, school, level) -> list[str]:
+    """Every letter of the run in one zip. full: 200, a zip holding the school's letter; headline: 403;
+    none: 404; sign in: the sign-in page."""
+    import io
+    import zipfile
+
+    if level == N:
+        return _missing_twice(client, scene, "categorisation_letters_zip", school)
+    response = client.get(_run_url("categorisation_letters_zip", scene, school))
+    if level != F:
+        return [] if _refused_or_missing(response, level) else [f"answered {response.status_code}"]
+    if response.status_code != 200:
+        return [f"answered {response.status_code}"]
+    names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+    return [] if f"{school.urn}-2022-23.pdf" in names else [f"the zip holds {names}"]
+
+
+def check_sharing(client, scene, persona, user, target, school, level) -> list[str]:
+    """The school's sharing page and its memorandum form. full (manages the school's sharing): who can see
+    it and the memorandum form; headline: why the person sees it as they do, nothing of who else does, and
+    the form refused (403); none: 404 for both; sign in: the sign-in page."""
+    slug = school.partnership.slug
+    detail = client.get(reverse("sharing_detail", args=[slug, school.urn]))
+    form = client.get(reverse("sharing_memorandum", args=[slug, school.urn]))
+    if level == L:
+        ok = _signed_out(detail) and _signed_out(form)
+        return [] if ok else [f"answered {detail.status_code}, {form.status_code}"]
+    if level == N:
+        inside_a = client.get(reverse("sharing_detail", args=[scene.world.a.partnership.slug, school.urn]))
+        statuses = (detail.status_code, form.status_code, inside_a.status_code)
+        return [] if statuses == (404, 404, 404) else [f"answered {statuses}"]
+    body = detail.content.decode() if detail.status_code == 200 else ""
+    manages = "Everyone who can see it" in body
+    if level == F:
+        ok = detail.status_code == 200 and manages and form.status_code == 200
+    else:
+        ok = detail.status_code == 200 and not manages and "Why you can see this school" in body
+        ok = ok and form.status_code == 403
+    return [] if ok else [f"answered {detail.status_code}, {form.status_code}; manages {manages}"]
+
+
+def check_cluster(client, scene, persona, user, target, school, level) -> list[str]:
+    """A cluster's page shows its members' public data only: to every member of the partnership (full or
+    headline alike) the school is listed when in the cluster, and no protected data shows; none: 404 (B's
+    cluster, also through A's address); sign in: the sign-in page."""
+    side = scene.world.b if target == "other" else scene.world.a
+    url = reverse("cluster_detail", args=[side.partnership.slug, side.cluster.slug])
+    response = client.get(url)
+    if level == L:
+        return [] if _signed_out(response) else [f"answered {response.status_code}, not the sign-in page"]
+    if level == N:
+        inside_a = client.get(reverse("cluster_detail", args=[scene.world.a.partnership.slug, side.cluster.slug]))
+        statuses = (response.status_code, inside_a.status_code)
+        return [] if statuses == (404, 404) else [f"answered {statuses}, not (404, 404)"]
+    body = response.content.decode()
+    in_cluster = side.cluster.members.filter(school=school).exists()
+    link = reverse("school_detail", args=[side.partnership.slug, school.urn])
+    ok = response.status_code == 200 and (link in body) == in_cluster and JUDGEMENT_MARK not in body
+    return [] if ok else [f"answered {response.status_code}, listed {link in body} (in cluster {in_cluster})"]
+
+
 CHECKS = {
     "page": check_page,
     "api": check_api,
@@ -411,7 +584,16 @@ CHECKS = {
     "letter": check_letter,
     "result": check_result,
     "counts": check_counts,
+    "run": check_run,
+    "run_csv": check_run_csv,
+    "progress": check_progress,
+    "history": check_history,
+    "letters_zip": check_letters_zip,
+    "sharing": check_sharing,
+    "cluster": check_cluster,
 }
+CHANNELS = tuple(CHECKS)
+TABLES = {"letter": LETTER_EXPECTED, "letters_zip": ZIP_EXPECTED, "sharing": SHARING_EXPECTED}
 
 
 @pytest.mark.parametrize("channel", CHANNELS)
@@ -421,7 +603,7 @@ def test_permission_matrix(scene, client, persona, channel):
     if user is not None:
         client.force_login(user)
     errors = []
-    table = LETTER_EXPECTED if channel == "letter" else EXPECTED
+    table = TABLES.get(channel, EXPECTED)
     for target in TARGETS:
         level = table[persona][target]
         for problem in CHECKS[channel](client, scene, persona, user, target, scene.schools[target], level):
@@ -430,7 +612,7 @@ def test_permission_matrix(scene, client, persona, channel):
 
 
 def test_the_table_covers_every_role_and_relationship():
-    for table in (EXPECTED, LETTER_EXPECTED):
+    for table in (EXPECTED, LETTER_EXPECTED, ZIP_EXPECTED, SHARING_EXPECTED):
         assert set(Role.values) <= set(table) and tuple(table) == PERSONAS
         assert all(tuple(row) == TARGETS for row in table.values())
 
@@ -460,9 +642,130 @@ def test_ending_a_support_removes_access_at_once_everywhere(scene, client, djang
 def test_each_check_tells_a_leak_from_a_refusal(scene, client):
     """The checks are not vacuous: each reports a problem when told the wrong level for a cell."""
     head = scene.users["head"]
-    client.force_login(head)
+    own, declined = scene.schools["own"], scene.schools["declined"]
     for channel, check in CHECKS.items():
-        own, declined = scene.schools["own"], scene.schools["declined"]
-        assert check(client, scene, "head", head, "own", own, H), f"{channel}: full data passed as headline"
+        if channel == "cluster":  # public data only: full and headline read the same page
+            client.force_login(head)
+            assert check(client, scene, "head", head, "own", own, N), f"{channel}: a member's page passed as none"
+            assert check(client, scene, "head", head, "own", own, L), f"{channel}: a member's page passed as sign in"
+            continue
+        # The letters' zip is the officers' alone: the officer's full access to it must not pass as headline.
+        full_one = "officer" if channel == "letters_zip" else "head"
+        client.force_login(scene.users[full_one])
+        found = check(client, scene, full_one, scene.users[full_one], "own", own, H)
+        assert found, f"{channel}: full data passed as headline"
+        client.force_login(head)
         assert check(client, scene, "head", head, "declined", declined, F), f"{channel}: headline passed as full"
         assert check(client, scene, "head", head, "declined", declined, N), f"{channel}: headline passed as none"
+
+
+# ---- every way out is a channel, or says why it is not -----------------------------------------------------
+
+# The URL names each channel above requests.
+CHANNEL_URLS = {
+    "page": {"school_detail"},
+    "api": {"api_school_judgements", "api_school_categorisations", "api_judgement_list", "api_categorisation_list"},
+    "export": {"school_export"},
+    "letter": {"categorisation_letter"},
+    "result": {"categorisation_result"},
+    "counts": {"school_list"},
+    "run": {"categorisation_run_detail"},
+    "run_csv": {"categorisation_run_export"},
+    "progress": {"categorisation_run_progress"},
+    "history": {"categorisation_school"},
+    "letters_zip": {"categorisation_letters_zip"},
+    "sharing": {"sharing_detail", "sharing_memorandum"},
+    "cluster": {"cluster_detail"},
+}
+OFFICERS_ONLY = "officers only, who see every school of their partnership: any other role is refused (tested below)"
+PUBLIC = "public data only (DfE and Ofsted figures, names and clusters), the same for every member"
+# Tenant URLs that are not channels of a school's protected data, and why.
+NOT_CHANNELS = {
+    "partnership_home": "counts of schools, people and clusters, and the person's own memberships",
+    "cluster_list": PUBLIC,
+    "sharing_overview": "the memorandum answers and supports of the schools the person manages (checked by "
+    "can_view_sharing_overview); no performance or evaluative data",
+    "audit_list": OFFICERS_ONLY,
+    "people_list": OFFICERS_ONLY,
+    "people_invite": OFFICERS_ONLY,
+    "people_detail": OFFICERS_ONLY,
+    "import_list": OFFICERS_ONLY,
+    "import_upload": OFFICERS_ONLY,
+    "import_template": OFFICERS_ONLY,
+    "import_detail": OFFICERS_ONLY,
+    "import_apply": OFFICERS_ONLY,
+    "sharing_policy": OFFICERS_ONLY,
+    "sharing_support_start": "a form: the schools offered are those whose sharing the person manages",
+    "sharing_support_end": "a form on one support, refused to anyone who does not manage its school",
+    "sharing_partner_grant": OFFICERS_ONLY,
+    "sharing_partner_grant_end": OFFICERS_ONLY,
+    "sharing_register_add": OFFICERS_ONLY,
+    "sharing_register_notice": OFFICERS_ONLY,
+    "categorisation_home": "links to the runs and frameworks the person may use; no school's result",
+    "categorisation_run_list": OFFICERS_ONLY,
+    "categorisation_run_confirm": OFFICERS_ONLY,
+    "categorisation_run_resume": OFFICERS_ONLY,
+    "school_judgements": OFFICERS_ONLY,
+    **{
+        name: OFFICERS_ONLY
+        for name in (
+            "categorisation_framework_clone",
+            "categorisation_framework_edit",
+            "categorisation_framework_details",
+            "categorisation_framework_parameters",
+            "categorisation_framework_rows",
+            "categorisation_framework_category_add",
+            "categorisation_framework_category",
+            "categorisation_framework_category_move",
+            "categorisation_framework_criterion_move",
+            "categorisation_framework_category_remove",
+            "categorisation_framework_json",
+            "categorisation_framework_export",
+            "categorisation_framework_whatif",
+        )
+    },
+    "api_school_list": PUBLIC,
+    "api_school_detail": PUBLIC,
+    "api_cluster_list": PUBLIC,
+    "api_cluster_detail": PUBLIC,
+    "api_inspection_list": PUBLIC,
+    "api_result_list": PUBLIC,
+    "api_benchmark_list": PUBLIC,
+}
+
+
+def _tenant_url_names() -> set[str]:
+    from tests.test_cross_tenant import GLOBAL_URLS, all_urls
+
+    return {name for name, _ in all_urls()} - set(GLOBAL_URLS)
+
+
+def test_every_tenant_url_is_a_channel_or_says_why_not():
+    """A new page, export or endpoint of a partnership fails here until it is a channel of the matrix (with its
+    check) or NOT_CHANNELS says why it shows no school's protected data."""
+    channels = set().union(*CHANNEL_URLS.values())
+    assert set(CHANNEL_URLS) == set(CHECKS)
+    assert not channels & set(NOT_CHANNELS), "a URL is both a channel and not one"
+    unlisted = sorted(_tenant_url_names() - channels - set(NOT_CHANNELS))
+    assert not unlisted, f"add each to CHANNEL_URLS (with a check) or NOT_CHANNELS (with why): {unlisted}"
+    gone = sorted((channels | set(NOT_CHANNELS)) - _tenant_url_names())
+    assert not gone, f"listed but no longer a URL: {gone}"
+
+
+def test_the_officers_only_urls_refuse_every_other_role(scene, client):
+    """What NOT_CHANNELS calls officers only is: every other role of the partnership gets 403 saying why."""
+    from tests.test_cross_tenant import TENANT_URLS
+
+    slug = scene.world.a.partnership.slug
+    names = sorted(name for name, why in NOT_CHANNELS.items() if why == OFFICERS_ONLY)
+    wrong = []
+    for persona in ("board", "clusterlead", "clusterofficer", "head", "governor", "partner"):
+        client.force_login(scene.users[persona])
+        for name in names:
+            url = reverse(name, kwargs={"partnership_slug": slug, **TENANT_URLS[name](scene.world)})
+            response = client.get(url)
+            if response.status_code == 405:  # a form's action: POST only
+                response = client.post(url, {})
+            if response.status_code != 403:
+                wrong.append(f"{persona} {name}: {response.status_code}")
+    assert not wrong, wrong
