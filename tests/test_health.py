@@ -25,7 +25,10 @@ def test_healthz_answers_503_when_the_broker_does_not_answer(client, settings, m
     from config.celery import app
 
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    monkeypatch.setattr(app.conf, "broker_url", f"redis://127.0.0.1:{_dead_port()}/0")
+    dead = f"redis://127.0.0.1:{_dead_port()}/0"
+    # Celery reads CELERY_BROKER_URL from the environment before its configuration: point both at nothing.
+    monkeypatch.setenv("CELERY_BROKER_URL", dead)
+    monkeypatch.setattr(app.conf, "broker_url", dead)
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.content.decode().splitlines() == [
