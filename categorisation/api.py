@@ -8,7 +8,7 @@ from schools.api import ByUrnYearFilter, _list
 from sharing.api import ProtectedListView, ProtectedSchoolView, _protected_detail
 
 from .models import Result
-from .selectors import categorisation_list, sees_unrevealed
+from .selectors import categorisation_list, own_school_ids, sees_unrevealed
 
 
 class CategorisationSerializer(serializers.ModelSerializer):
@@ -68,7 +68,12 @@ class CategorisationListView(ProtectedListView):
     log_what = "API: categorisation results"
 
     def protected_queryset(self, school_ids):
-        return categorisation_list(self.request.partnership, school_ids, to_officer=sees_unrevealed(self.request.roles))
+        return categorisation_list(
+            self.request.partnership,
+            school_ids,
+            to_officer=sees_unrevealed(self.request.roles),
+            own=own_school_ids(self.request.memberships),
+        )
 
 
 @_protected_detail(
@@ -84,5 +89,8 @@ class SchoolCategorisationsView(ProtectedSchoolView):
 
     def rows(self, school):
         return categorisation_list(
-            self.request.partnership, [school.pk], to_officer=sees_unrevealed(self.request.roles)
+            self.request.partnership,
+            [school.pk],
+            to_officer=sees_unrevealed(self.request.roles),
+            own=own_school_ids(self.request.memberships),
         )

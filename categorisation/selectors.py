@@ -4,7 +4,7 @@ from django.db import models
 from django.shortcuts import get_object_or_404
 
 from partnership.models import Partnership
-from partnership.roles import is_la
+from partnership.roles import SCHOOL_ROLES, is_la
 
 from .models import Framework, FrameworkVersion
 
@@ -189,7 +189,7 @@ def self_assessed_categories(run, *, school_ids: set[int] | None = None) -> dict
     return dict(rows.values_list("school_id", "category"))
 
 
-def unrevealed_school_ids(run, *, school_ids: set[int] | None = None) -> set[int]:
+def unrevealed_school_ids(run, *, school_ids: set[int] | None = None, own: frozenset[int] = frozenset()) -> set[int]:
     """The schools whose LA category is not shown yet to anyone but officers: the results of the run that
     ``revealed`` holds back (the school self-assesses first; the category shows once it has, or once
     moderation agreed it)."""
@@ -198,7 +198,7 @@ def unrevealed_school_ids(run, *, school_ids: set[int] | None = None) -> set[int
     rows = Result.objects.filter(run=run)
     if school_ids is not None:
         rows = rows.filter(school_id__in=school_ids)
-    shown = revealed(rows, to_officer=False).values("pk")
+    shown = revealed(rows, to_officer=False, partnership=run.partnership, own=own).values("pk")
     return set(rows.exclude(pk__in=shown).values_list("school_id", flat=True))
 
 
@@ -236,7 +236,9 @@ def moderation_notes(result):
     )
 
 
-def school_history(partnership: Partnership, school, *, to_officer: bool = True) -> list[dict]:
+def school_history(
+    partnership: Partnership, school, *, to_officer: bool = True, own: frozenset[int] = frozenset()
+) -> list[dict]:
     """The school's category year by year (per year the confirmed result of the latest run, else the
     latest run's), oldest first, with the movement from the year before: "new", "same", "changed" (from
     which category), or "different framework". No direction is claimed: frameworks order categories by
@@ -259,15 +261,15 @@ def school_history(partnership: Partnership, school, *, to_officer: bool = True)
         kept = by_year.get(r.academic_year)
         if kept is None or (r.status == Result.Status.CONFIRMED and kept.status != Result.Status.CONFIRMED):
             by_year[r.academic_year] = r
-    visible = (
-        set()
-        if to_officer
-        else set(
-            revealed(Result.objects.filter(pk__in=[r.pk for r in by_year.values()]), to_officer=False).values_list(
-                "pk", flat=True
-            )
-        )
-    )
+    visible, held = set(), set()
+    if not to_officer:
+        kept = Result.objects.filter(pk__in=[r.pk for r in by_year.values()])
+        visible = set(revealed(kept, to_officer=False, partnership=partnership, own=own).values_list("pk", flat=True))
+        held_q = held_back(partnership, own=own)
+        held = set(kept.filter(held_q).values_list("pk", flat=True)) if held_q is not None else set()
+        # A year whose category is held back is left out, as its register entry is: "not shown yet" would
+        # say there is something to hold back.
+        by_year = {year: r for year, r in by_year.items() if r.pk not in held}
     history, previous = [], None
     for year in sorted(by_year):
         r = by_year[year]
@@ -309,14 +311,72 @@ def sees_unrevealed(roles) -> bool:
     return is_la(roles)
 
 
-def revealed(results: models.QuerySet, *, to_officer: bool) -> models.QuerySet:
+def own_school_ids(memberships) -> frozenset[int]:
+    """The schools a person is headteacher or governor of, from their memberships in the partnership."""
+    return frozenset(m.school_id for m in memberships if m.role in SCHOOL_ROLES and m.school_id)
+
+
+def register_category_codes(partnership: Partnership) -> dict[int, frozenset[str]]:
+    """Framework version id -> the codes of its categories that put a school on the concern register
+    (``"register": true``, as Calderdale's RED), for the partnership's published versions that have any."""
+    from .models import FrameworkVersion
+
+    published = FrameworkVersion.objects.for_partnership(partnership).filter(status=FrameworkVersion.Status.PUBLISHED)
+    codes = {
+        pk: frozenset(c["code"] for c in (definition or {}).get("categories", []) if c.get("register"))
+        for pk, definition in published.values_list("pk", "definition")
+    }
+    return {pk: version_codes for pk, version_codes in codes.items() if version_codes}
+
+
+def held_back(partnership: Partnership, *, own: frozenset[int] = frozenset()) -> models.Q | None:
+    """The results whose category is held back like the register entry it causes: a category that puts the
+    school on the Schools Causing Concern register is confidential to the LA and the school's own people
+    until a formal warning notice is recorded or an Ofsted judgement put it there (DOMAIN 8). ``own``: the
+    viewer's own schools, which see their category. None when no framework of the partnership has such a
+    category. Officers are never given this (``revealed``)."""
+    from sharing.models import ConcernRegisterEntry
+
+    codes = register_category_codes(partnership)
+    if not codes:
+        return None
+    is_register = models.Q()
+    for version_id, version_codes in codes.items():
+        is_register |= models.Q(framework_version_id=version_id) & (
+            models.Q(final_category__in=version_codes)
+            | models.Q(final_category="", computed_category__in=version_codes)
+        )
+    public = ConcernRegisterEntry.objects.filter(school_id=models.OuterRef("school_id")).filter(
+        models.Q(reason_kind=ConcernRegisterEntry.ReasonKind.OFSTED) | models.Q(warning_notice_issued_on__isnull=False)
+    )
+    return is_register & ~models.Q(school_id__in=own) & ~models.Exists(public)
+
+
+def held_back_school_ids(run, *, own: frozenset[int] = frozenset()) -> set[int]:
+    """The schools of a run whose category is held back from the viewer (``held_back``): they are left out of
+    the run's lists, counts and files for that viewer, as their register entry is."""
+    from .models import Result
+
+    held = held_back(run.partnership, own=own)
+    if held is None:
+        return set()
+    return set(Result.objects.filter(run=run).filter(held).values_list("school_id", flat=True))
+
+
+def revealed(
+    results: models.QuerySet, *, to_officer: bool, partnership: Partnership, own: frozenset[int] = frozenset()
+) -> models.QuerySet:
     """The results whose category may be shown: every one to an officer; to anyone else those agreed or
     confirmed, or whose school has self-assessed under the same framework and year (as the run pages and
-    the result page show them: ``unrevealed_school_ids``)."""
+    the result page show them: ``unrevealed_school_ids``), and not held back as confidential to the LA and
+    the school's own people (``held_back``; ``own``: the viewer's own schools)."""
     from .models import Result, SelfAssessment
 
     if to_officer:
         return results
+    held = held_back(partnership, own=own)
+    if held is not None:
+        results = results.exclude(held)
     assessed = SelfAssessment.objects.filter(
         framework_id=models.OuterRef("framework_version__framework_id"),
         school_id=models.OuterRef("school_id"),
@@ -327,14 +387,21 @@ def revealed(results: models.QuerySet, *, to_officer: bool) -> models.QuerySet:
     )
 
 
-def latest_results(partnership: Partnership, *, to_officer: bool, school_ids=None) -> dict[int, dict]:
+def latest_results(
+    partnership: Partnership, *, to_officer: bool, school_ids=None, own: frozenset[int] = frozenset()
+) -> dict[int, dict]:
     """Each school's current category with its status and year: from the newest finished run that has a
     shown result for it (``revealed``), the agreed final category if moderated, else the computed one.
     Schools with none are left out; only those of ``school_ids`` when given. One query."""
     from .models import Result, Run
 
     rows = (
-        revealed(Result.objects.for_partnership(partnership).filter(run__status=Run.Status.DONE), to_officer=to_officer)
+        revealed(
+            Result.objects.for_partnership(partnership).filter(run__status=Run.Status.DONE),
+            to_officer=to_officer,
+            partnership=partnership,
+            own=own,
+        )
         .order_by("school_id", "-run__created_at", "-run_id")
         .values_list("school_id", "final_category", "computed_category", "status", "academic_year")
     )
@@ -348,12 +415,17 @@ def latest_results(partnership: Partnership, *, to_officer: bool, school_ids=Non
     return latest
 
 
-def latest_categories(partnership: Partnership, *, to_officer: bool = True) -> dict[int, str]:
+def latest_categories(
+    partnership: Partnership, *, to_officer: bool = True, own: frozenset[int] = frozenset()
+) -> dict[int, str]:
     """Each school's current category (see ``latest_results``). One query."""
-    return {sid: row["category"] for sid, row in latest_results(partnership, to_officer=to_officer).items()}
+    rows = latest_results(partnership, to_officer=to_officer, own=own)
+    return {sid: row["category"] for sid, row in rows.items()}
 
 
-def categorisation_list(partnership: Partnership, school_ids, *, to_officer: bool) -> models.QuerySet:
+def categorisation_list(
+    partnership: Partnership, school_ids, *, to_officer: bool, own: frozenset[int] = frozenset()
+) -> models.QuerySet:
     """The categorisation results of the given schools from finished runs that the person may be shown
     (``categorisation.selectors.revealed``: a school self-assesses before anyone but the LA sees its
     computed category; ``to_officer``: see ``categorisation.selectors.sees_unrevealed``), by URN then newest
@@ -362,13 +434,15 @@ def categorisation_list(partnership: Partnership, school_ids, *, to_officer: boo
 
     results = Result.objects.for_partnership(partnership).filter(school_id__in=school_ids, run__status=Run.Status.DONE)
     return (
-        revealed(results, to_officer=to_officer)
+        revealed(results, to_officer=to_officer, partnership=partnership, own=own)
         .select_related("school", "run", "framework_version__framework")
         .order_by("school__urn", "-run__created_at", "-run_id")
     )
 
 
-def latest_categories_of(partnership: Partnership, school_ids: set[int], *, to_officer: bool) -> dict[int, dict]:
+def latest_categories_of(
+    partnership: Partnership, school_ids: set[int], *, to_officer: bool, own: frozenset[int] = frozenset()
+) -> dict[int, dict]:
     """School id -> {"category", "status", "academic_year"} of its current category that the person may be
     shown, for the given schools (``categorisation.selectors.latest_results``). One query."""
-    return latest_results(partnership, to_officer=to_officer, school_ids=school_ids)
+    return latest_results(partnership, to_officer=to_officer, school_ids=school_ids, own=own)

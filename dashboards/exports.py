@@ -58,14 +58,21 @@ def _protected(indicator, category) -> list:
 
 
 def school_list_csv(
-    out, *, user, partnership: Partnership, schools, accesses: dict[int, Access], to_officer: bool
+    out,
+    *,
+    user,
+    partnership: Partnership,
+    schools,
+    accesses: dict[int, Access],
+    to_officer: bool,
+    own: frozenset[int] = frozenset(),
 ) -> int:
     """Write the schools (an iterable in the list's order, as ``selectors.school_browse`` gives them) to
     ``out`` as CSV, given the person's accesses (``sharing.grants.accesses_for``). Returns the rows written."""
     rows = [school for school in schools if school.pk in accesses and accesses[school.pk].at_least_headline]
     full = full_ids(accesses) & {school.pk for school in rows}
     indicators = latest_judgements(partnership, full) if full else {}
-    categories = latest_categories_of(partnership, full, to_officer=to_officer) if full else {}
+    categories = latest_categories_of(partnership, full, to_officer=to_officer, own=own) if full else {}
     writer = csv.writer(out)
     writer.writerow(HEADER)
     for school in rows:

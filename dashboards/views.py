@@ -14,7 +14,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from categorisation.judgements import can_record_judgements
-from categorisation.selectors import latest_categories, sees_unrevealed
+from categorisation.selectors import latest_categories, own_school_ids, sees_unrevealed
 from partnership.roles import PLATFORM_ADMIN, Role, can_read_audit, is_la
 from partnership.selectors import audit_for_object, audit_list
 from people.selectors import membership_list
@@ -55,7 +55,8 @@ def _categories_visible_to(request, full: set[int]) -> dict[int, str]:
     the ids at full access): a category filter must not reveal, through a count or a list, a category
     they may not see."""
     to_officer = sees_unrevealed(request.roles)
-    return {sid: c for sid, c in latest_categories(request.partnership, to_officer=to_officer).items() if sid in full}
+    categories = latest_categories(request.partnership, to_officer=to_officer, own=own_school_ids(request.memberships))
+    return {sid: c for sid, c in categories.items() if sid in full}
 
 
 def _browse(request, full: set[int]):
@@ -113,6 +114,7 @@ def school_export(request, partnership_slug):
         schools=schools,
         accesses=accesses,
         to_officer=sees_unrevealed(request.roles),
+        own=own_school_ids(request.memberships),
     )
     return response
 

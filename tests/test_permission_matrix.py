@@ -769,3 +769,110 @@ def test_the_officers_only_urls_refuse_every_other_role(scene, client):
             if response.status_code != 403:
                 wrong.append(f"{persona} {name}: {response.status_code}")
     assert not wrong, wrong
+
+
+# ---- a category that puts a school on the register is held back like the entry ------------------------------
+
+RED_PERSONAS = ("officer", "board", "clusterlead", "clusterofficer", "head", "governor", "partner", "admin")
+# Who sees RED for each school while its register entry is confidential, and once a warning notice is issued.
+# Own: the LA and its own people (head, governor); peer: the LA only (none of its people is a persona). After
+# the notice on peer, everyone with full access to peer's data sees it (EXPECTED above).
+RED_SEEN = {
+    "confidential": {"own": {"officer", "admin", "head", "governor"}, "peer": {"officer", "admin"}},
+    "notice": {
+        "own": {"officer", "admin", "head", "governor"},
+        "peer": {"officer", "admin", "board", "clusterlead", "clusterofficer", "head", "governor"},
+    },
+}
+
+
+def _red_run(scene):
+    """Calderdale's framework, a confirmed run of 2023-24 putting own and peer at RED (a register category),
+    and their confidential register entries, as confirming does."""
+    from categorisation.models import Result, Run
+    from categorisation.selectors import published_version
+    from categorisation.services import framework_clone
+    from sharing.services import register_from_categorisation
+
+    a, officer = scene.world.a, scene.users["officer"]
+    version = published_version(framework_clone(actor=officer, partnership=a.partnership, source_slug="calderdale"))
+    now = timezone.now()
+    run = Run.objects.create(
+        partnership=a.partnership,
+        framework_version=version,
+        academic_year="2023-24",
+        status=Run.Status.DONE,
+        total=2,
+        done_count=2,
+        confirmed_at=now,
+        confirmed_by=officer,
+        letters_status=Run.Letters.DONE,
+    )
+    for target in ("own", "peer"):
+        Result.objects.create(
+            partnership=a.partnership,
+            run=run,
+            school=scene.schools[target],
+            framework_version=version,
+            academic_year="2023-24",
+            computed_category="RED",
+            computed_at=now,
+            status=Result.Status.CONFIRMED,
+            confirmed_at=now,
+            confirmed_by=officer,
+        )
+    register_from_categorisation(
+        actor=officer,
+        partnership=a.partnership,
+        school_ids=[scene.schools["own"].pk, scene.schools["peer"].pk],
+        reason="Calderdale 2023-24: RED.",
+        added_on=timezone.localdate(),
+    )
+    return run
+
+
+def _sees_red(client, scene, run, school) -> dict[str, bool]:
+    """On each channel that shows a category: does the person see this school at RED?"""
+    slug, urn = school.partnership.slug, school.urn
+    run_kwargs = {"partnership_slug": slug, "run_uuid": run.uuid}
+    result_url = reverse("categorisation_result", kwargs={**run_kwargs, "urn": urn})
+    seen = {}
+    seen["run"] = result_url in client.get(reverse("categorisation_run_detail", kwargs=run_kwargs)).content.decode()
+    rows = _csv(client.get(reverse("categorisation_run_export", kwargs=run_kwargs)), bom=True)
+    seen["run_csv"] = any(r["urn"] == urn and r["computed_category"] == "RED" for r in rows)
+    seen["result"] = client.get(result_url).status_code == 200
+    listing = client.get(reverse("school_list", args=[slug]), {"category": "RED"})
+    offered = listing.status_code == 200 and "category" not in listing.context["form"].errors
+    seen["counts"] = offered and urn in {s.urn for s in listing.context["page"]}
+    rows = _csv(client.get(reverse("school_export", args=[slug])))
+    seen["export"] = any(r["urn"] == urn and r["category"] == "RED" for r in rows)
+    api = client.get(reverse("api_school_categorisations", kwargs={"partnership_slug": slug, "urn": urn}))
+    seen["api"] = api.status_code == 200 and any(r["category"] == "RED" for r in api.json()["results"])
+    listed = client.get(reverse("api_categorisation_list", kwargs={"partnership_slug": slug}))
+    seen["api_list"] = any(r["urn"] == urn and r["category"] == "RED" for r in listed.json().get("results", ()))
+    history = client.get(reverse("categorisation_school", args=[slug, urn]))
+    run_url = reverse("categorisation_run_detail", kwargs=run_kwargs)
+    seen["history"] = history.status_code == 200 and run_url in history.content.decode()
+    return seen
+
+
+@pytest.mark.parametrize("when", ["confidential", "notice"])
+@pytest.mark.parametrize("persona", RED_PERSONAS)
+def test_a_register_category_is_held_back_like_its_entry(scene, client, persona, when):
+    from sharing.models import ConcernRegisterEntry
+    from sharing.services import register_notice_record
+
+    run = _red_run(scene)
+    if when == "notice":
+        entry = ConcernRegisterEntry.objects.get(school=scene.schools["peer"])
+        register_notice_record(
+            actor=scene.users["officer"], entry=entry, issued_on=timezone.localdate(), reason="s60 notice, ref 7"
+        )
+    client.force_login(scene.users[persona])
+    wrong = []
+    for target in ("own", "peer"):
+        expected = persona in RED_SEEN[when][target]
+        for channel, seen in _sees_red(client, scene, run, scene.schools[target]).items():
+            if seen != expected:
+                wrong.append(f"{persona} × {target} × {channel}: sees RED {seen}, expected {expected}")
+    assert not wrong, "\n".join(wrong)

@@ -3,9 +3,11 @@ sharing check for a school's protected data, and how a service's refusal lands o
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from partnership.roles import SCHOOL_ROLES, is_la
+from partnership.roles import is_la
 from sharing import grants, rules
 from sharing.services import log_data_view
+
+from .. import selectors
 
 PAGE_SIZE = 50
 
@@ -14,8 +16,9 @@ def is_officer(request) -> bool:
     return is_la(request.roles)
 
 
-def own_school_ids(request) -> set[int]:
-    return {m.school_id for m in request.memberships if m.role in SCHOOL_ROLES and m.school_id}
+def own_school_ids(request) -> frozenset[int]:
+    """The schools the person is headteacher or governor of."""
+    return selectors.own_school_ids(request.memberships)
 
 
 def require_full_access(request, school):
@@ -36,6 +39,29 @@ def visible_ids(request) -> set[int] | None:
     if is_officer(request):
         return None
     return grants.visible_school_ids(request.user, request.partnership, rules.FULL)
+
+
+HELD_BACK_WORDS = (
+    "its category puts it on the Schools Causing Concern register, which is confidential to the LA and the "
+    "school until a formal warning notice is issued"
+)
+
+
+def require_category_shown(request, result) -> None:
+    """A result whose category is held back from the person (``selectors.held_back``) is refused, saying why."""
+    if is_officer(request):
+        return
+    if result.school_id in selectors.held_back_school_ids(result.run, own=own_school_ids(request)):
+        raise PermissionDenied(f"You cannot see {result.school.name}'s categorisation: {HELD_BACK_WORDS}.")
+
+
+def run_visible_ids(request, run) -> set[int] | None:
+    """The schools of a run the person sees: those at full access, less those whose category is held back
+    from them like the register entry it causes (``selectors.held_back``); None for officers."""
+    school_ids = visible_ids(request)
+    if school_ids is None:
+        return None
+    return school_ids - selectors.held_back_school_ids(run, own=own_school_ids(request))
 
 
 def form_errors(form, exc) -> None:

@@ -35,8 +35,9 @@ from .common import (
     is_officer,
     log_view,
     own_school_ids,
+    require_category_shown,
     require_full_access,
-    visible_ids,
+    run_visible_ids,
 )
 from .frameworks import shipped_choices
 
@@ -125,8 +126,9 @@ def run_detail(request, partnership_slug, run_uuid):
     schools whose data they have full access to, counted and listed, and nothing of the others."""
     run = selectors.get_run(request.partnership, run_uuid)
     officer = is_officer(request)
-    school_ids = visible_ids(request)
-    hidden = set() if officer else selectors.unrevealed_school_ids(run, school_ids=school_ids)
+    school_ids = run_visible_ids(request, run)
+    own = own_school_ids(request)
+    hidden = set() if officer else selectors.unrevealed_school_ids(run, school_ids=school_ids, own=own)
     version = run.framework_version
     codes = [c["code"] for c in version.definition["categories"]]
     filters_form = ResultFilterForm(request.GET or None, codes=codes)
@@ -172,11 +174,11 @@ def run_progress(request, partnership_slug, run_uuid):
     category once done, over the schools the person can see."""
     run = selectors.get_run(request.partnership, run_uuid)
     officer = is_officer(request)
-    school_ids = visible_ids(request)
+    school_ids = run_visible_ids(request, run)
     hidden = (
         set()
         if officer or run.status != Run.Status.DONE
-        else selectors.unrevealed_school_ids(run, school_ids=school_ids)
+        else selectors.unrevealed_school_ids(run, school_ids=school_ids, own=own_school_ids(request))
     )
     response = JsonResponse(_progress(run, school_ids, hidden))
     response["Cache-Control"] = "no-store"
@@ -193,8 +195,10 @@ def run_export(request, partnership_slug, run_uuid):
     every school). Each school's row is a view of its data, logged for its data controller."""
     run = selectors.get_run(request.partnership, run_uuid)
     officer = is_officer(request)
-    school_ids = visible_ids(request)
-    hidden = set() if officer else selectors.unrevealed_school_ids(run, school_ids=school_ids)
+    school_ids = run_visible_ids(request, run)
+    hidden = (
+        set() if officer else selectors.unrevealed_school_ids(run, school_ids=school_ids, own=own_school_ids(request))
+    )
     claimed = selectors.self_assessed_categories(run, school_ids=school_ids)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"categorisation-{request.partnership.slug}-{run.academic_year}.csv"
@@ -289,6 +293,7 @@ def result_detail(request, partnership_slug, run_uuid, urn):
     result = selectors.get_result(run, urn)
     school, version = result.school, result.framework_version
     access = require_full_access(request, school)
+    require_category_shown(request, result)
     officer = is_officer(request)
     can_self_assess = runs.can_self_assess(request.user, school)[0] and result.status != Result.Status.CONFIRMED
     can_moderate = officer and result.status != Result.Status.CONFIRMED
@@ -355,7 +360,9 @@ def result_detail(request, partnership_slug, run_uuid, urn):
             "notes": selectors.moderation_notes(result) if reveal else [],
             "sa_form": sa_form if can_self_assess else None,
             "mod_form": mod_form if can_moderate else None,
-            "history": selectors.school_history(request.partnership, school, to_officer=is_officer(request)),
+            "history": selectors.school_history(
+                request.partnership, school, to_officer=is_officer(request), own=own_school_ids(request)
+            ),
             "letter": getattr(result, "letter", None) if result.status == Result.Status.CONFIRMED else None,
             "audit": audit_for_object(request.partnership, result) if officer else None,
         },
@@ -382,7 +389,9 @@ def result_letter(request, partnership_slug, run_uuid, urn):
 def school_history(request, partnership_slug, urn):
     school = get_school(request.partnership, urn)
     access = require_full_access(request, school)
-    history = selectors.school_history(request.partnership, school, to_officer=is_officer(request))
+    history = selectors.school_history(
+        request.partnership, school, to_officer=is_officer(request), own=own_school_ids(request)
+    )
     log_view(request, school, "categorisation history", access)
     return render(
         request,
