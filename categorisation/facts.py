@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from partnership.models import Partnership
-from schools.models import Benchmark, Grade, Inspection, LocalIndicator, PerformanceResult, Phase, School
+from schools.models import Benchmark, Grade, Inspection, LocalIndicator, PerformanceResult, Phase, School, SchoolType
 from schools.selectors import (
     ENGLAND_CODE,
     JUDGEMENT_FACTS,
@@ -73,6 +73,13 @@ def _number(value):
 
 
 def fact_phase(school: School, result: PerformanceResult | None) -> str | None:
+    """The phase fact. A special school or an alternative provision is one whatever its age range or the
+    key stage results it publishes (a special school for 3 to 19 year olds may publish Progress 8): the
+    frameworks' floor standards and national comparisons are for mainstream primaries and secondaries."""
+    if school.phase == Phase.SPECIAL or school.school_type == SchoolType.SPECIAL:
+        return "special"
+    if school.phase == Phase.AP or school.school_type == SchoolType.AP:
+        return "alternative_provision"
     if school.phase in PRIMARY_PHASES:
         return "primary"
     if school.phase in SECONDARY_PHASES:

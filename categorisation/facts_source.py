@@ -26,7 +26,7 @@ from categorisation.facts import (
 from partnership.models import Partnership
 from schools.models import Benchmark, Inspection, LocalIndicator, PerformanceResult, School
 
-SCHOOL_COLUMNS = ("pk", "urn", "phase", "age_high")
+SCHOOL_COLUMNS = ("pk", "urn", "phase", "school_type", "age_high")
 INSPECTION_COLUMNS = ("school_id", "overall_grade", "leadership_grade", "category", "safeguarding_effective")
 # fact_phase also looks at these to tell a primary from a secondary when the phase does not say
 RESULT_COLUMNS = tuple(

@@ -15,6 +15,7 @@ import zipfile
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -23,11 +24,14 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
+from partnership.actors import actor_roles
 from partnership.audit import audit_record
-from partnership.roles import Role
+from partnership.permissions import require
+from partnership.roles import Decision, Role
 from people.models import Membership
 
 from .models import Letter, Result, Run
+from .runs import can_run_categorisation
 
 ACADEMY_TYPES = {"academy", "free"}
 
@@ -67,11 +71,28 @@ def letter_filename(result: Result) -> str:
     return f"categorisation-{result.academic_year}-{result.school.urn}-{slugify(result.school.name)[:60]}.pdf"
 
 
+# Longer than the rendering task's hard time limit (30 minutes): a claim older than this without a letter
+# written belongs to a worker that is gone.
+RENDER_CLAIM_EXPIRES = timedelta(minutes=35)
+
+
+def _stuck(now=None) -> Q:
+    """Letters claimed for rendering by a worker that has written nothing for longer than it could live."""
+    since = (now or timezone.now()) - RENDER_CLAIM_EXPIRES
+    return Q(letters_status=Run.Letters.RENDERING) & (
+        Q(letters_heartbeat_at__lt=since) | Q(letters_heartbeat_at__isnull=True)
+    )
+
+
 def letters_render(*, run_id: int) -> str:
-    """Render the letters of a confirmed run. Idempotent: a conditional update claims the work and a
-    result that already has its letter is skipped, so a repeated task writes no second letter."""
-    claimed = Run.objects.filter(pk=run_id, letters_status=Run.Letters.QUEUED).update(
-        letters_status=Run.Letters.RENDERING
+    """Render the letters of a confirmed run. Idempotent: a conditional update claims the work (queued
+    letters, or letters whose worker died while rendering) and a result that already has its letter is
+    skipped, so a repeated or reclaimed task writes no second letter. Each letter written renews the claim."""
+    now = timezone.now()
+    claimed = (
+        Run.objects.filter(pk=run_id)
+        .filter(Q(letters_status=Run.Letters.QUEUED) | _stuck(now))
+        .update(letters_status=Run.Letters.RENDERING, letters_heartbeat_at=now, letters_error="")
     )
     if not claimed:
         return "skipped"
@@ -92,8 +113,11 @@ def letters_render(*, run_id: int) -> str:
             letter.file.save(letter.filename, ContentFile(letter_pdf(result)), save=False)
             letter.save()
             written += 1
-    except Exception:
-        Run.objects.filter(pk=run_id).update(letters_status=Run.Letters.FAILED)
+            Run.objects.filter(pk=run_id).update(letters_heartbeat_at=timezone.now())
+    except Exception as exc:
+        Run.objects.filter(pk=run_id).update(
+            letters_status=Run.Letters.FAILED, letters_error=f"{type(exc).__name__}: {exc}"[:2000]
+        )
         raise
     with transaction.atomic():
         Run.objects.filter(pk=run_id).update(letters_status=Run.Letters.DONE)
@@ -108,6 +132,82 @@ def letters_render(*, run_id: int) -> str:
 
         transaction.on_commit(lambda: letters_send.delay(run_id))
     return "done"
+
+
+def can_retry_letters(run: Run, *, now=None) -> Decision:
+    """Whether the run's letters can be queued to be written again, and why (not): only letters that failed,
+    or that have been 'being written' with no letter written for longer than a worker could live."""
+    status = run.letters_status
+    if status == Run.Letters.FAILED:
+        return True, "Writing the letters failed: they can be written again."
+    if status == Run.Letters.RENDERING:
+        since = (now or timezone.now()) - RENDER_CLAIM_EXPIRES
+        if run.letters_heartbeat_at is None or run.letters_heartbeat_at < since:
+            return True, "Writing the letters has stopped making progress: they can be written again."
+        minutes = int(RENDER_CLAIM_EXPIRES.total_seconds() // 60)
+        return False, (
+            "The letters are being written now. They can be written again only if no letter is written for "
+            f"{minutes} minutes."
+        )
+    if status == Run.Letters.QUEUED:
+        return False, "The letters are already waiting to be written."
+    if status == Run.Letters.DONE:
+        return False, "Every letter of this run is written: there is nothing to write again."
+    return False, "There are no letters yet: they are written once the results are confirmed."
+
+
+RETRY_FIELDS = ("letters_status", "letters_error")
+
+
+@transaction.atomic
+def letters_retry(*, actor, run: Run, reason: str) -> Run:
+    """Queue the letters of a run again when writing them failed or its worker died (``can_retry_letters``).
+    Letters already written are kept; the task writes only the missing ones. Audited with who and why."""
+    require(can_run_categorisation(actor_roles(actor, run.partnership)))
+    if not reason.strip():
+        raise ValidationError("Say why the letters are written again.")
+    run = Run.objects.select_for_update().get(pk=run.pk)
+    allowed, why = can_retry_letters(run)
+    if not allowed:
+        raise ValidationError(why)
+    before = {"letters_status": run.letters_status, "letters_error": run.letters_error}
+    run.letters_status, run.letters_error = Run.Letters.QUEUED, ""
+    run.save(update_fields=["letters_status", "letters_error"])
+    audit_record(
+        actor=actor,
+        partnership=run.partnership,
+        obj=run,
+        action="categorisation.letters.retry",
+        before=before,
+        after={"letters_status": run.letters_status, "letters_error": "", "letters_written": run_letter_count(run)},
+        reason=reason.strip(),
+    )
+    from .tasks import letters_render
+
+    transaction.on_commit(lambda: letters_render.delay(run.pk))
+    return run
+
+
+def run_letter_count(run: Run) -> int:
+    return Letter.objects.filter(result__run=run).count()
+
+
+def letters_reclaim_stuck(*, actor, partnership) -> list[str]:
+    """Queue again every run of the partnership whose letters' worker died while writing them (beat work).
+    Returns the runs' uuids."""
+    reclaimed = []
+    for run in Run.objects.for_partnership(partnership).filter(_stuck()):
+        try:
+            letters_retry(
+                actor=actor,
+                run=run,
+                reason=f"No letter was written for {int(RENDER_CLAIM_EXPIRES.total_seconds() // 60)} minutes: "
+                "the worker writing them had stopped.",
+            )
+        except ValidationError:
+            continue  # it moved on meanwhile
+        reclaimed.append(str(run.uuid))
+    return reclaimed
 
 
 LETTER_ROLES = (Role.HEAD, Role.GOVERNOR)

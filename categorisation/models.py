@@ -133,6 +133,10 @@ class Run(TenantModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     letters_status = models.CharField(max_length=10, choices=Letters.choices, blank=True, default=Letters.NONE)
+    letters_heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the worker writing the letters last wrote one (or claimed the work)."
+    )
+    letters_error = models.TextField(blank=True, help_text="Why writing the letters last stopped.")
 
     class Meta:
         ordering = ["-created_at", "-id"]

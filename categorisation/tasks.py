@@ -2,11 +2,15 @@
 scope of the run's partnership."""
 
 from celery import shared_task
+from django_scopes import scopes_disabled
 
-from partnership.scoping import scope_of
+from partnership.actors import system_actor
+from partnership.scoping import partnership_scope, scope_of
 
 from . import letters, runs
 from .models import Run
+
+RECLAIM = system_actor("reclaiming letters whose worker stopped while writing them")
 
 
 @shared_task(name="categorisation.tasks.run_execute", time_limit=30 * 60, soft_time_limit=25 * 60)
@@ -33,3 +37,18 @@ def letters_render(run_id: int) -> str:
 def letters_send(run_id: int) -> dict:
     with scope_of(Run, pk=run_id):
         return letters.letters_send(run_id=run_id)
+
+
+@shared_task(name="categorisation.tasks.letters_reclaim_stuck", time_limit=5 * 60, soft_time_limit=4 * 60)
+def letters_reclaim_stuck() -> dict[str, list[str]]:
+    """Beat job: queue again the letters of every run whose worker died while writing them, in each
+    partnership's scope. {partnership slug: the runs' uuids}."""
+    with scopes_disabled():  # which partnerships have any: one query across them, written out as such
+        partnerships = set(Run.objects.filter(letters._stuck()).values_list("partnership_id", flat=True))
+    reclaimed = {}
+    for partnership_id in sorted(partnerships):
+        with partnership_scope(partnership_id) as partnership:
+            uuids = letters.letters_reclaim_stuck(actor=RECLAIM, partnership=partnership)
+        if uuids:
+            reclaimed[partnership.slug] = uuids
+    return reclaimed

@@ -12,6 +12,11 @@ urlpatterns = [
     path("categorisation/runs/<uuid:run_uuid>/results.csv", views.run_export, name="categorisation_run_export"),
     path("categorisation/runs/<uuid:run_uuid>/confirm/", views.run_confirm, name="categorisation_run_confirm"),
     path("categorisation/runs/<uuid:run_uuid>/resume/", views.run_resume, name="categorisation_run_resume"),
+    path(
+        "categorisation/runs/<uuid:run_uuid>/letters/retry/",
+        views.run_letters_retry,
+        name="categorisation_letters_retry",
+    ),
     path("categorisation/runs/<uuid:run_uuid>/letters.zip", views.run_letters_zip, name="categorisation_letters_zip"),
     path("categorisation/runs/<uuid:run_uuid>/schools/<str:urn>/", views.result_detail, name="categorisation_result"),
     path(

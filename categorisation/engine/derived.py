@@ -264,15 +264,34 @@ def _floor(phase: str, p: dict):
     return hit[1], hit[2]
 
 
+# The phases as a sentence says them, for the reasons of the facts that do not apply to them.
+PHASE_WORDS = {
+    "primary": "a primary school",
+    "secondary": "a secondary school",
+    "special": "a special school",
+    "alternative_provision": "an alternative provision",
+    "nursery": "a nursery school",
+}
+
+
+def _phase_words(phase) -> str:
+    return PHASE_WORDS.get(phase, f"phase {phase!r}")
+
+
 def _below_floor(facts: dict, p: dict):
     if not known(facts, "phase"):
         return None, "", {"phase"}
     phase = facts["phase"]
     if phase in p["floor"]["not_applicable_phases"]:
-        return False, f"no floor standard applies to phase {phase!r}", set()
+        return (
+            False,
+            f"no floor standard applies to {_phase_words(phase)} (the floor standards are for primary and "
+            "secondary schools)",
+            set(),
+        )
     test, rule = _floor(phase, p)
-    if test is None:
-        return None, "", {"phase"}
+    if test is None:  # a phase with no floor of its own that the framework does not exempt: an officer's call
+        return None, "", {"below_floor"}
     truth = test(facts)
     if truth.value is None:
         return None, "", truth.missing
@@ -340,7 +359,12 @@ def _coasting(facts: dict, p: dict):
     c = p["coasting"]
     phase, years = facts["phase"], c["years"]
     if phase in p["floor"]["not_applicable_phases"]:
-        return False, f"no coasting standard applies to phase {phase!r}", set()
+        return (
+            False,
+            f"no coasting standard applies to {_phase_words(phase)} (the coasting standard is for primary and "
+            "secondary schools)",
+            set(),
+        )
     if phase == "primary":
         names = [
             "ks2_rwm_expected_pct_history",
@@ -351,7 +375,7 @@ def _coasting(facts: dict, p: dict):
     elif phase == "secondary":
         names = ["p8_history", "p8_ci_upper_history"]
     else:
-        return None, "", {"phase"}
+        return None, "", {"coasting"}
     series = {n: _last(facts, n, years) for n in names}
     missing = {n for n, v in series.items() if v is None}
     if missing:

@@ -152,6 +152,8 @@ def validate_framework(fw) -> None:
             else:
                 conditions.validate(crit["when"], f"{cwhere}.when", errors)
 
+    if method == "best_fit":
+        _check_indicators(categories, errors)
     rows = fw.get("rows")
     if method == "decision_table":
         used_codes = set()
@@ -184,6 +186,26 @@ def validate_framework(fw) -> None:
         errors.append("rows: only method 'decision_table' has rows")
     if errors:
         raise FrameworkError(errors)
+
+
+def _check_indicators(categories: list, errors: list[str]) -> None:
+    """Best fit weighs indicators (criteria that are not limiting): a framework whose every criterion is
+    limiting has none to weigh, so each category with criteria says so."""
+    listed = [
+        (i, cat)
+        for i, cat in enumerate(categories)
+        if isinstance(cat, dict) and isinstance(cat.get("criteria"), list) and cat["criteria"]
+    ]
+    crits = [c for _, cat in listed for c in cat["criteria"] if isinstance(c, dict)]
+    if not crits or any(not c.get("limiting") for c in crits):
+        return
+    for i, cat in listed:
+        code = cat.get("code")
+        where = f"categories[{i}] ({code})" if isinstance(code, str) and code.strip() else f"categories[{i}]"
+        errors.append(
+            f"{where}.criteria: every criterion is limiting, so best fit has no indicator to weigh: make at "
+            "least one criterion of a category an indicator (not limiting), or choose the ordered method"
+        )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -400,6 +422,8 @@ def _best_fit(cats: list[dict], truth: conditions.Memo) -> _Candidate:
         met = [(c, t) for c, t in truths if t.value is True]
         unknown = [(c, t) for c, t in truths if t.value is None]
         tallies.append((cat["code"], len(met), len(met) + len(unknown), len(indicators), met, unknown))
+    if not tallies:  # validation refuses this; a stored definition from before it answers, not crashes
+        return _Candidate(None, Truth(False, {}), "best fit", ["best fit: no category has an indicator to weigh"])
     summary = (
         "best fit: "
         + ", ".join(

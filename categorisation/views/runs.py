@@ -26,7 +26,14 @@ from sharing.services import log_data_views
 
 from .. import runs, selectors
 from ..forms import ModerationForm, ResultFilterForm, RunStartForm, SelfAssessmentForm
-from ..letters import category_labels, letters_sending_summary, letters_to_post, letters_zip
+from ..letters import (
+    can_retry_letters,
+    category_labels,
+    letters_retry,
+    letters_sending_summary,
+    letters_to_post,
+    letters_zip,
+)
 from ..models import Result, Run
 from ..runs import can_run_categorisation
 from .common import (
@@ -164,6 +171,7 @@ def run_detail(request, partnership_slug, run_uuid):
             "letters": selectors.letters_of_run(run).count() if officer and run.confirmed_at else 0,
             "sending": letters_sending_summary(run) if officer and run.confirmed_at else None,
             "to_post": letters_to_post(run) if officer and run.confirmed_at else [],
+            "letters_retry": can_retry_letters(run) if officer and run.confirmed_at else (False, ""),
             "audit": audit_for_object(request.partnership, run) if officer else None,
         },
     )
@@ -251,6 +259,20 @@ def run_resume(request, partnership_slug, run_uuid):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, "The run is resuming where it stopped.")
+    return redirect("categorisation_run_detail", partnership_slug=partnership_slug, run_uuid=run.uuid)
+
+
+@require_POST
+@rule_required(can_run_categorisation)
+def run_letters_retry(request, partnership_slug, run_uuid):
+    """Write a run's letters again when writing them failed or stopped; the letters already written stay."""
+    run = selectors.get_run(request.partnership, run_uuid)
+    try:
+        letters_retry(actor=request.user, run=run, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "The letters are being written again. Letters already written are kept.")
     return redirect("categorisation_run_detail", partnership_slug=partnership_slug, run_uuid=run.uuid)
 
 

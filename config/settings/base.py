@@ -203,6 +203,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "sharing.tasks.supports_end_expired",
         "schedule": timedelta(days=1),
     },
+    # Every ten minutes: letters whose worker stopped while writing them are queued again.
+    "categorisation-letters-reclaim": {
+        "task": "categorisation.tasks.letters_reclaim_stuck",
+        "schedule": env.float("LETTERS_RECLAIM_SECONDS", default=600.0),
+    },
     # Weekly: remove sharing records past each partnership's retention period.
     "sharing-retention": {
         "task": "sharing.tasks.sharing_retention_apply_all",

@@ -114,6 +114,18 @@ def test_an_invalid_edit_is_refused_with_the_precise_mistake(officer, mk):
     assert draft_version(mk) is None
 
 
+def test_a_best_fit_edit_whose_every_criterion_is_limiting_is_refused(officer, calderdale):
+    edited = copy.deepcopy(calderdale.definition)
+    for cat in edited["categories"]:
+        for crit in cat["criteria"]:
+            crit["limiting"] = True
+    with pytest.raises(ValidationError) as info:
+        framework_edit(actor=officer, framework=calderdale.framework, definition=edited)
+    assert "categories[0] (RED).criteria: every criterion is limiting, so best fit has no indicator" in str(info.value)
+    assert "categories[2] (GREEN).criteria: every criterion is limiting" in str(info.value)
+    assert draft_version(calderdale.framework) is None
+
+
 def test_publish_needs_a_draft_and_a_reason(officer, mk):
     with pytest.raises(ValidationError, match="no draft to publish"):
         framework_publish(actor=officer, framework=mk, reason="Nothing changed.")

@@ -190,3 +190,44 @@ def test_every_fact_is_in_the_readme_too():
 
     text = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     assert [name for name in FACTS if f"| `{name}` |" not in text] == []
+
+
+def _best_fit_all_limiting():
+    fw = small()
+    fw["method"] = "best_fit"
+    for cat in fw["categories"]:
+        del cat["combine"]
+        for crit in cat["criteria"]:
+            crit["limiting"] = True
+    return fw
+
+
+def test_a_best_fit_framework_whose_every_criterion_is_limiting_is_refused_naming_each_category():
+    errors = errors_of(_best_fit_all_limiting())
+    assert errors == [
+        f"categories[{i}] ({code}).criteria: every criterion is limiting, so best fit has no indicator to weigh: "
+        "make at least one criterion of a category an indicator (not limiting), or choose the ordered method"
+        for i, code in enumerate(("HIGH", "LOW"))
+    ]
+    # the same criteria in an ordered framework are fine: each is tried on its own
+    ordered = _best_fit_all_limiting()
+    ordered["method"] = "ordered"
+    for cat, combine in zip(ordered["categories"], ("any", "all"), strict=True):
+        cat["combine"] = combine
+    validate_framework(ordered)
+
+
+def test_best_fit_with_one_indicator_anywhere_is_valid_and_decides():
+    fw = _best_fit_all_limiting()
+    fw["categories"][1]["criteria"][0]["limiting"] = False  # LOW's criterion is an indicator again
+    validate_framework(fw)
+    assert evaluate(fw, {"ofsted_grade": 4}).category == "HIGH"  # the limiting factor
+    assert evaluate(fw, {"ofsted_grade": 2}).category == "LOW"  # best fit
+
+
+def test_a_stored_all_limiting_best_fit_framework_answers_instead_of_crashing():
+    fw = _best_fit_all_limiting()
+    assert evaluate(fw, {"ofsted_grade": 4}, validate=False).category == "HIGH"
+    result = evaluate(fw, {"ofsted_grade": 3}, validate=False)
+    assert result.category is None and result.missing == []
+    assert any("no category has an indicator to weigh" in r for r in result.reasons)
