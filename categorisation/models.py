@@ -105,6 +105,7 @@ class Run(TenantModel):
         RUNNING = "running", "Categorising"
         DONE = "done", "Done"
         FAILED = "failed", "Failed"
+        WITHDRAWN = "withdrawn", "Withdrawn"
 
     class Letters(models.TextChoices):
         NONE = "", "Not yet"
@@ -137,6 +138,14 @@ class Run(TenantModel):
         null=True, blank=True, help_text="When the worker writing the letters last wrote one (or claimed the work)."
     )
     letters_error = models.TextField(blank=True, help_text="Why writing the letters last stopped.")
+    start_reason = models.TextField(
+        blank=True, help_text="Why the year was run again: asked for when it already had confirmed results."
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdraw_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

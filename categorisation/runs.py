@@ -71,15 +71,47 @@ def _categories(version: FrameworkVersion) -> list[str]:
 # ---- runs ----------------------------------------------------------------------------------------------
 
 
+def confirmed_run_of_year(partnership: Partnership, academic_year: str) -> Run | None:
+    """The newest confirmed (not withdrawn) run of the year: what everyone but the LA sees for that year."""
+    return (
+        Run.objects.for_partnership(partnership)
+        .filter(academic_year=academic_year, confirmed_at__isnull=False)
+        .exclude(status=Run.Status.WITHDRAWN)
+        .select_related("confirmed_by")
+        .order_by("-confirmed_at")
+        .first()
+    )
+
+
 @transaction.atomic
-def run_start(*, actor, partnership: Partnership, framework_version: FrameworkVersion, academic_year: str) -> Run:
-    """Queue a run of every school of the partnership with a published version for a year."""
+def run_start(
+    *, actor, partnership: Partnership, framework_version: FrameworkVersion, academic_year: str, reason: str = ""
+) -> Run:
+    """Queue a run of every school of the partnership with a published version for a year. A year that
+    already has confirmed results is run again only with a reason: until the new run is confirmed,
+    everyone but the LA goes on seeing the confirmed results."""
     require(can_run_categorisation(actor_roles(actor, partnership)))
+    reason = (reason or "").strip()
+    confirmed = confirmed_run_of_year(partnership, academic_year)
+    if confirmed is not None and not reason:
+        who = (
+            f" by {confirmed.confirmed_by.get_full_name() or confirmed.confirmed_by.username}"
+            if confirmed.confirmed_by
+            else ""
+        )
+        raise ValidationError(
+            {
+                "reason": f"{academic_year} already has confirmed results (confirmed on "
+                f"{timezone.localtime(confirmed.confirmed_at):%-d %B %Y}{who}). Say why you are running it again: "
+                "schools and the board keep seeing the confirmed results until the new run is confirmed."
+            }
+        )
     run = Run(
         partnership=partnership,
         framework_version=framework_version,
         academic_year=academic_year,
         started_by=person(actor),
+        start_reason=reason,
     )
     run.full_clean()
     run.save()
@@ -89,6 +121,7 @@ def run_start(*, actor, partnership: Partnership, framework_version: FrameworkVe
         obj=run,
         action="categorisation.run.start",
         after=snapshot(run, RUN_FIELDS),
+        reason=reason,
     )
     _queue(run)
     return run
@@ -116,6 +149,46 @@ def run_resume(*, actor, run: Run) -> Run:
         after=snapshot(run, RUN_FIELDS),
     )
     _queue(run)
+    return run
+
+
+def can_withdraw_run(roles, run: Run) -> Decision:
+    allowed, why = can_run_categorisation(roles)
+    if not allowed:
+        return allowed, why
+    if run.status == Run.Status.WITHDRAWN:
+        return False, "This run is already withdrawn."
+    if run.confirmed_at:
+        return False, "A confirmed run cannot be withdrawn: its results are final and its letters written."
+    return True, "An officer can withdraw a run that was started by mistake, until it is confirmed."
+
+
+@transaction.atomic
+def run_withdraw(*, actor, run: Run, reason: str) -> Run:
+    """Withdraw a run started by mistake: it stops (a worker on it stops at its next batch), nobody but the
+    LA sees it any more, and it can no longer be confirmed. Its results are kept, for the audit trail."""
+    run = Run.objects.select_for_update().get(pk=run.pk)
+    require(can_withdraw_run(actor_roles(actor, run.partnership), run))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the run is withdrawn: it is kept in the audit trail."})
+    before = snapshot(run, RUN_FIELDS)
+    run.status, run.withdrawn_at, run.withdrawn_by, run.withdraw_reason = (
+        Run.Status.WITHDRAWN,
+        timezone.now(),
+        person(actor),
+        reason,
+    )
+    run.save(update_fields=["status", "withdrawn_at", "withdrawn_by", "withdraw_reason"])
+    audit_record(
+        actor=actor,
+        partnership=run.partnership,
+        obj=run,
+        action="categorisation.run.withdraw",
+        before=before,
+        after=snapshot(run, RUN_FIELDS),
+        reason=reason,
+    )
     return run
 
 
@@ -173,7 +246,7 @@ def _execute(run: Run, *, first: bool, retry: bool = True) -> None:
         ]
         counts.update(row["computed_category"] for row in rows)
         try:
-            _commit_batch(
+            still_running = _commit_batch(
                 run,
                 rows,
                 fresh=not earlier,
@@ -182,6 +255,8 @@ def _execute(run: Run, *, first: bool, retry: bool = True) -> None:
                 done_count=len(done) + number * BATCH_SIZE,
                 counts=None if earlier else counts,
             )
+            if not still_running:
+                return  # withdrawn meanwhile: stop here
         except IntegrityError:
             if earlier or not retry:
                 raise
@@ -195,8 +270,11 @@ def _execute(run: Run, *, first: bool, retry: bool = True) -> None:
 @transaction.atomic
 def _commit_batch(
     run: Run, rows: list[dict], *, fresh: bool, last: bool, total: int, done_count: int, counts: Counter | None
-) -> None:
-    """Store a batch with the run's progress, or, for the last, with the run's end."""
+) -> bool:
+    """Store a batch with the run's progress, or, for the last, with the run's end. False when the run is no
+    longer running (an officer withdrew it): the batch is then not kept."""
+    if not Run.objects.select_for_update().filter(pk=run.pk, status=Run.Status.RUNNING).exists():
+        return False
     _store(rows, fresh=fresh)
     if not last:
         Run.objects.filter(pk=run.pk, status=Run.Status.RUNNING).update(
@@ -206,12 +284,13 @@ def _commit_batch(
         # A run's first attempt counts its categories from what it wrote; a resumed one, which kept
         # earlier results, from the table.
         _finish(run, total=total, counts=counts)
+    return True
 
 
 def _finish(run: Run, *, total: int, counts: Counter | None) -> None:
     run.status, run.finished_at, run.error = Run.Status.DONE, timezone.now(), ""
     run.total = run.done_count = total
-    Run.objects.filter(pk=run.pk).update(
+    Run.objects.filter(pk=run.pk, status=Run.Status.RUNNING).update(
         status=run.status, finished_at=run.finished_at, total=total, done_count=total, error=""
     )
     if counts is None:

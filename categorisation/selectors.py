@@ -202,6 +202,47 @@ def unrevealed_school_ids(run, *, school_ids: set[int] | None = None, own: froze
     return set(rows.exclude(pk__in=shown).values_list("school_id", flat=True))
 
 
+def run_shown_to_members(run) -> tuple[bool, str]:
+    """Whether the members of the partnership who are not LA officers see this run, and if not why: every
+    run but a withdrawn one, or a provisional one of a year whose confirmed results stand."""
+    from .models import Run
+
+    if run.status == Run.Status.WITHDRAWN:
+        return False, "This run was withdrawn by the LA."
+    if run.confirmed_at is None:
+        confirmed = (
+            Run.objects.filter(partnership=run.partnership, academic_year=run.academic_year, confirmed_at__isnull=False)
+            .exclude(status=Run.Status.WITHDRAWN)
+            .exists()
+        )
+        if confirmed:
+            return False, (
+                f"This is a provisional run of {run.academic_year}: the year's confirmed results stand until the "
+                "LA confirms a newer run."
+            )
+    return True, "Runs are shown to the partnership's members, for the schools they may see."
+
+
+def latest_shown_run(partnership: Partnership):
+    """The newest run members see (``run_shown_to_members``): the newest finished, not withdrawn run, skipping
+    provisional runs of a year that has confirmed results."""
+    from .models import Run
+
+    confirmed_years = (
+        Run.objects.for_partnership(partnership)
+        .filter(confirmed_at__isnull=False)
+        .exclude(status=Run.Status.WITHDRAWN)
+        .values("academic_year")
+    )
+    return (
+        Run.objects.for_partnership(partnership)
+        .filter(status=Run.Status.DONE)
+        .exclude(models.Q(confirmed_at__isnull=True) & models.Q(academic_year__in=confirmed_years))
+        .order_by("-academic_year", "-created_at")
+        .first()
+    )
+
+
 def get_result(run, urn: str):
     from .models import Result
 
@@ -248,11 +289,12 @@ def school_history(
     everywhere else (``revealed``: once the school has self-assessed, or the category is agreed or
     confirmed), and a movement is given only between two shown years: "no change" next to a hidden
     category would give it away."""
-    from .models import Result
+    from .models import Result, Run
 
     results = (
         Result.objects.for_partnership(partnership)
         .filter(school=school)
+        .exclude(run__status=Run.Status.WITHDRAWN)
         .select_related("framework_version__framework", "run")
         .order_by("academic_year", "-run__created_at")
     )
@@ -374,6 +416,21 @@ def revealed(
 
     if to_officer:
         return results
+    from .models import Run
+
+    # A year with confirmed results shows those until a newer run of it is confirmed: a run started again
+    # for the year stays the LA's until then.
+    confirmed_year = (
+        Run.objects.filter(
+            partnership_id=models.OuterRef("partnership_id"),
+            academic_year=models.OuterRef("academic_year"),
+            confirmed_at__isnull=False,
+        )
+        .exclude(status=Run.Status.WITHDRAWN)
+        .values("pk")
+    )
+    results = results.exclude(models.Q(run__confirmed_at__isnull=True) & models.Exists(confirmed_year))
+    results = results.exclude(run__status=Run.Status.WITHDRAWN)
     held = held_back(partnership, own=own)
     if held is not None:
         results = results.exclude(held)

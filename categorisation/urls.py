@@ -12,6 +12,7 @@ urlpatterns = [
     path("categorisation/runs/<uuid:run_uuid>/results.csv", views.run_export, name="categorisation_run_export"),
     path("categorisation/runs/<uuid:run_uuid>/confirm/", views.run_confirm, name="categorisation_run_confirm"),
     path("categorisation/runs/<uuid:run_uuid>/resume/", views.run_resume, name="categorisation_run_resume"),
+    path("categorisation/runs/<uuid:run_uuid>/withdraw/", views.run_withdraw, name="categorisation_run_withdraw"),
     path(
         "categorisation/runs/<uuid:run_uuid>/letters/retry/",
         views.run_letters_retry,

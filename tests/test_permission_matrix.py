@@ -705,6 +705,7 @@ NOT_CHANNELS = {
     "categorisation_run_list": OFFICERS_ONLY,
     "categorisation_run_confirm": OFFICERS_ONLY,
     "categorisation_run_resume": OFFICERS_ONLY,
+    "categorisation_run_withdraw": OFFICERS_ONLY,
     "categorisation_letters_retry": OFFICERS_ONLY,
     "school_judgements": OFFICERS_ONLY,
     **{

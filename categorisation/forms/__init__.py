@@ -19,6 +19,12 @@ class RunStartForm(forms.Form):
     academic_year = forms.CharField(
         max_length=7, validators=[validate_academic_year], help_text="The year of the data, such as 2022-23."
     )
+    reason = forms.CharField(
+        label="Why are you running this year again? (only if it already has confirmed results)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Schools and the board keep seeing the year's confirmed results until you confirm the new run.",
+    )
 
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)

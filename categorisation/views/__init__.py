@@ -31,6 +31,7 @@ from .runs import (
     run_list,
     run_progress,
     run_resume,
+    run_withdraw,
     school_history,
 )
 
@@ -60,6 +61,7 @@ __all__ = [
     "run_list",
     "run_progress",
     "run_resume",
+    "run_withdraw",
     "school_history",
     "shipped_choices",
 ]

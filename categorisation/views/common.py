@@ -57,10 +57,14 @@ def require_category_shown(request, result) -> None:
 
 def run_visible_ids(request, run) -> set[int] | None:
     """The schools of a run the person sees: those at full access, less those whose category is held back
-    from them like the register entry it causes (``selectors.held_back``); None for officers."""
+    from them like the register entry it causes (``selectors.held_back``); None for officers. A run members
+    do not see (withdrawn, unfinished, provisional in a confirmed year) is refused, saying why."""
     school_ids = visible_ids(request)
     if school_ids is None:
         return None
+    shown, why = selectors.run_shown_to_members(run)
+    if not shown:
+        raise PermissionDenied(why)
     return school_ids - selectors.held_back_school_ids(run, own=own_school_ids(request))
 
 

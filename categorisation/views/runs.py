@@ -60,7 +60,7 @@ def categorisation_home(request, partnership_slug):
     if own:
         school = next(m.school for m in request.memberships if m.school_id in own)
         return redirect("categorisation_school", partnership_slug=partnership_slug, urn=school.urn)
-    latest = selectors.run_list(request.partnership).filter(status=Run.Status.DONE).order_by("-created_at").first()
+    latest = selectors.latest_shown_run(request.partnership)
     if latest is not None:
         return redirect("categorisation_run_detail", partnership_slug=partnership_slug, run_uuid=latest.uuid)
     messages.info(request, "No categorisation has been run yet in this partnership.")
@@ -79,7 +79,10 @@ def run_list(request, partnership_slug):
         except ValidationError as exc:
             form_errors(form, exc)
         else:
-            messages.success(request, f"Categorisation of {run.academic_year} started.")
+            started = f"Categorisation of {run.academic_year} started."
+            if run.start_reason:
+                started += " Until you confirm it, everyone but the LA sees the year's confirmed results."
+            messages.success(request, started)
             return redirect("categorisation_run_detail", partnership_slug=partnership_slug, run_uuid=run.uuid)
     page = Paginator(selectors.run_list(request.partnership), PAGE_SIZE).get_page(request.GET.get("page"))
     frameworks = [
@@ -173,6 +176,10 @@ def run_detail(request, partnership_slug, run_uuid):
             "to_post": letters_to_post(run) if officer and run.confirmed_at else [],
             "letters_retry": can_retry_letters(run) if officer and run.confirmed_at else (False, ""),
             "audit": audit_for_object(request.partnership, run) if officer else None,
+            "can_withdraw": officer and runs.can_withdraw_run(request.roles, run)[0],
+            "confirmed_of_year": runs.confirmed_run_of_year(request.partnership, run.academic_year)
+            if officer and not run.confirmed_at
+            else None,
         },
     )
 
@@ -273,6 +280,25 @@ def run_letters_retry(request, partnership_slug, run_uuid):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, "The letters are being written again. Letters already written are kept.")
+    return redirect("categorisation_run_detail", partnership_slug=partnership_slug, run_uuid=run.uuid)
+
+
+@require_POST
+@rule_required(can_run_categorisation)
+def run_withdraw(request, partnership_slug, run_uuid):
+    """Withdraw a run started by mistake, with a reason; a confirmed run cannot be withdrawn."""
+    run = selectors.get_run(request.partnership, run_uuid)
+    allowed, why = runs.can_withdraw_run(request.roles, run)
+    if not allowed:
+        raise PermissionDenied(why)
+    try:
+        runs.run_withdraw(actor=request.user, run=run, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, f"The {run.academic_year} run is withdrawn: only the LA sees it, and it cannot be confirmed."
+        )
     return redirect("categorisation_run_detail", partnership_slug=partnership_slug, run_uuid=run.uuid)
 
 

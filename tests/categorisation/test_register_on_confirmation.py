@@ -23,10 +23,10 @@ def flagged_rag(world, officer):
     return published_version(version.framework)
 
 
-def confirm(officer, version, django_capture_on_commit_callbacks):
+def confirm(officer, version, django_capture_on_commit_callbacks, reason=""):
     with django_capture_on_commit_callbacks(execute=True):
         run = runs.run_start(
-            actor=officer, partnership=version.partnership, framework_version=version, academic_year=YEAR
+            actor=officer, partnership=version.partnership, framework_version=version, academic_year=YEAR, reason=reason
         )
     with django_capture_on_commit_callbacks(execute=True):
         runs.results_confirm(actor=officer, run=run)
@@ -49,7 +49,7 @@ def test_confirming_a_later_run_does_not_add_the_school_twice(
     world, officer, flagged_rag, data, django_capture_on_commit_callbacks
 ):
     confirm(officer, flagged_rag, django_capture_on_commit_callbacks)
-    confirm(officer, flagged_rag, django_capture_on_commit_callbacks)
+    confirm(officer, flagged_rag, django_capture_on_commit_callbacks, reason="Corrected data from the DfE.")
     assert ConcernRegisterEntry.objects.count() == 1
 
 
