@@ -3,6 +3,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from .models import SERVICE_PAGE_FIELDS, Partnership
+
 
 def form_errors(form, exc) -> None:
     """A service's refusal or validation error on the form: on the field it names, else above the form."""
@@ -56,3 +58,31 @@ class AuditFilterForm(forms.Form):
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
         return {name: data[name] for name in self.fields if data.get(name) and name not in self.errors}
+
+
+class ServicePagesForm(forms.ModelForm):
+    """What the partnership's help, privacy and accessibility pages say; saved by services.partnership_pages_edit."""
+
+    reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept in the audit trail with the change.",
+        label="Why you are changing this",
+    )
+
+    class Meta:
+        model = Partnership
+        fields = list(SERVICE_PAGE_FIELDS)
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 4})
+            for name in (
+                "contact_address",
+                "data_protection_contact",
+                "privacy_extra",
+                "accessibility_extra",
+                "help_extra",
+            )
+        }
+
+    def clean_contact_email(self):
+        return self.cleaned_data["contact_email"].strip()
