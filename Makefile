@@ -16,10 +16,13 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
+# The demo serves what a user would see: DEBUG off, so a missing page or an error shows the service's own
+# 404 and 500 pages, never Django's debug pages (WhiteNoise still serves the static files).
+DEMO_ENV := DJANGO_DEBUG=false
 demo: $(STAMP)
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)

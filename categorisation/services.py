@@ -23,7 +23,7 @@ from partnership.roles import Decision, officers_only
 
 from .engine import FrameworkError, validate_framework
 from .models import Framework, FrameworkVersion
-from .selectors import draft_version, editable_version
+from .selectors import draft_version, editable_version, published_version
 from .shipped import load_shipped, shipped_slugs
 
 FRAMEWORK_FIELDS = ("slug", "name", "source_slug")
@@ -148,13 +148,16 @@ def framework_edit(
             raise ValidationError(STALE_MESSAGE, code="stale")
     draft = draft_version(framework)
     if draft is None:
+        # A new draft starts from the version in use: the audit keeps that definition as "before", so the
+        # trail shows what this edit changed rather than the whole definition.
+        base = published_version(framework)
         draft = FrameworkVersion(
             partnership=framework.partnership,
             framework=framework,
             definition=definition,
             created_by=person(actor),
         )
-        before = None
+        before = {"definition": base.definition} if base is not None else None
         draft.full_clean()
         draft.save()
     else:

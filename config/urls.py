@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from config.health import healthz
+from partnership import views as partnership_views
 from people import api as people_api
 from people import views as people_views
 
@@ -24,6 +25,10 @@ api_patterns = [
 urlpatterns = [
     path("", people_views.choose_partnership, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("help/", partnership_views.service_page, {"page": "help"}, name="help"),
+    path("privacy/", partnership_views.service_page, {"page": "privacy"}, name="privacy"),
+    path("accessibility/", partnership_views.service_page, {"page": "accessibility"}, name="accessibility"),
+    path("cookies/", partnership_views.service_page, {"page": "cookies"}, name="cookies"),
     path("p/<slug:partnership_slug>/", include(tenant_patterns)),
     path(
         "accounts/invitation/<uidb64>/<token>/",
@@ -35,7 +40,11 @@ urlpatterns = [
     path("api/p/<slug:partnership_slug>/", include(api_patterns)),
     path("api/me/", people_api.MeView.as_view(), name="api_me"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("api/docs/", SpectacularRedocView.as_view(url_name="api_schema"), name="api_docs"),
+    path(
+        "api/docs/",
+        SpectacularRedocView.as_view(url_name="api_schema", template_name="api/redoc.html"),
+        name="api_docs",
+    ),
 ]
 
 handler403 = "partnership.views.permission_denied"

@@ -22,6 +22,20 @@ def validate_la_codes(value) -> None:
             raise ValidationError(f"{code!r} is not a three-digit DfE LA code such as 381.")
 
 
+# The fields of what the partnership's own help, privacy and accessibility pages say
+# (partnership.views.service_page); an LA officer edits them at /p/<slug>/service-pages/.
+SERVICE_PAGE_FIELDS = (
+    "contact_email",
+    "contact_phone",
+    "contact_address",
+    "data_controller",
+    "data_protection_contact",
+    "privacy_extra",
+    "accessibility_extra",
+    "help_extra",
+)
+
+
 class Partnership(models.Model):
     """The tenant: one local authority's school improvement partnership."""
 
@@ -38,6 +52,40 @@ class Partnership(models.Model):
         default=84, help_text="How long shared data and its access log are kept, in months (84 is seven years)."
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # What the service's own pages (help, privacy, accessibility) say for this partnership, as its LA
+    # officers write it at /p/<slug>/service-pages/; a blank field leaves that part of the page out.
+    contact_email = models.EmailField(
+        "contact email",
+        blank=True,
+        help_text="Where people write for help with the service, e.g. schools@calderdale.gov.uk.",
+    )
+    contact_phone = models.CharField("contact telephone", max_length=40, blank=True)
+    contact_address = models.TextField("contact address", blank=True, help_text="The postal address, one line a part.")
+    data_controller = models.CharField(
+        "data controller",
+        max_length=200,
+        blank=True,
+        help_text="Who decides how personal data is used here, usually the council, e.g. Calderdale Council.",
+    )
+    data_protection_contact = models.TextField(
+        "data protection officer",
+        blank=True,
+        help_text="How to reach the data protection officer: an email address or postal address.",
+    )
+    privacy_extra = models.TextField(
+        "more for the privacy notice",
+        blank=True,
+        help_text="Anything the privacy notice must add for this partnership.",
+    )
+    accessibility_extra = models.TextField(
+        "more for the accessibility statement",
+        blank=True,
+        help_text="Anything to add, such as other formats the LA offers or known problems with its documents.",
+    )
+    help_extra = models.TextField(
+        "more for the help page", blank=True, help_text="Anything to add to the help page, such as office hours."
+    )
 
     class Meta:
         ordering = ["name"]

@@ -48,6 +48,10 @@ def can_read_audit(roles) -> Decision:
     return officers_only(roles, "read the partnership's audit trail")
 
 
+def can_edit_service_pages(roles) -> Decision:
+    return officers_only(roles, "change what the help, privacy and accessibility pages say for the partnership")
+
+
 def can_grant(actor_roles, role: str) -> Decision:
     """Nobody grants a role above their own: only the LA manages people, and an LA officer is the highest
     role a partnership has (platform admins are not a role a partnership grants)."""

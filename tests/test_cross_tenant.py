@@ -36,6 +36,10 @@ GLOBAL_URLS = {
     "api_me": "the caller's own memberships only",
     "api_schema": "the API's shape, no data",
     "api_docs": "the API's shape, no data",
+    "help": "the service's help page: the same text for everyone, and the signed-in person's own partnerships",
+    "privacy": "the service's privacy notice: the same text for everyone, no partnership's data",
+    "accessibility": "the service's accessibility statement: the same text for everyone",
+    "cookies": "the list of cookies the service sets, from its settings",
 }
 
 

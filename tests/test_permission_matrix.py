@@ -686,6 +686,12 @@ NOT_CHANNELS = {
     "sharing_overview": "the memorandum answers and supports of the schools the person manages (checked by "
     "can_view_sharing_overview); no performance or evaluative data",
     "audit_list": OFFICERS_ONLY,
+    **{
+        name: "the service's help, privacy, accessibility or cookies page, with the partnership's own contact "
+        "details and paragraphs: the same for every member, nothing about any school"
+        for name in ("partnership_help", "partnership_privacy", "partnership_accessibility", "partnership_cookies")
+    },
+    "service_pages_edit": OFFICERS_ONLY,
     "people_list": OFFICERS_ONLY,
     "people_invite": OFFICERS_ONLY,
     "people_detail": OFFICERS_ONLY,

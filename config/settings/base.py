@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Redoc for /api/docs/ from our static files, not a CDN
     "django_filters",
     "guardian",
     "axes",
@@ -168,6 +169,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # /api/docs/ loads Redoc from drf-spectacular-sidecar's static files: it works with no internet access.
+    "REDOC_DIST": "SIDECAR",
 }
 
 # django-guardian: object grants live in direct foreign-key tables; no anonymous user row.

@@ -178,7 +178,7 @@ def test_officer_changes_existing_judgements_and_the_audit_keeps_the_old_values(
 
     # the judgements page shows the history of the row
     history = client.get(judgements_url(world)).content.decode()
-    assert "History of these judgements" in history and "local.update" in history
+    assert "History of these judgements" in history and "LA judgements changed" in history
 
 
 def test_saving_with_nothing_changed_writes_nothing(world, login, judged):
