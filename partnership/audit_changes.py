@@ -73,6 +73,8 @@ ACTION_LABELS = {
     "categorisation.run.start": "Categorisation run started",
     "categorisation.run.done": "Categorisation run finished",
     "categorisation.run.resume": "Categorisation run resumed",
+    "categorisation.run.withdraw": "Categorisation run withdrawn",
+    "categorisation.letters.retry": "Letters written again",
     "categorisation.run.confirm": "Categorisation run confirmed",
     "categorisation.result.confirm": "Category confirmed",
     "categorisation.result.flag": "Disagreement flagged for moderation",
