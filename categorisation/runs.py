@@ -28,6 +28,7 @@ from sharing.services import register_from_categorisation
 from .engine import Categoriser, FactsError, FrameworkError
 from .facts_source import facts_for_partnership
 from .models import Framework, FrameworkVersion, ModerationNote, Result, Run, SelfAssessment
+from .selectors import confirmed_runs
 
 BATCH_SIZE = 250
 STALE_AFTER = timedelta(minutes=35)  # longer than the task's hard time limit: the worker is gone
@@ -74,9 +75,8 @@ def _categories(version: FrameworkVersion) -> list[str]:
 def confirmed_run_of_year(partnership: Partnership, academic_year: str) -> Run | None:
     """The newest confirmed (not withdrawn) run of the year: what everyone but the LA sees for that year."""
     return (
-        Run.objects.for_partnership(partnership)
-        .filter(academic_year=academic_year, confirmed_at__isnull=False)
-        .exclude(status=Run.Status.WITHDRAWN)
+        confirmed_runs()
+        .filter(partnership=partnership, academic_year=academic_year)
         .select_related("confirmed_by")
         .order_by("-confirmed_at")
         .first()

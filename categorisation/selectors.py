@@ -202,6 +202,14 @@ def unrevealed_school_ids(run, *, school_ids: set[int] | None = None, own: froze
     return set(rows.exclude(pk__in=shown).values_list("school_id", flat=True))
 
 
+def confirmed_runs() -> models.QuerySet:
+    """The runs whose confirmed results stand (confirmed, not withdrawn): a year's results for everyone but
+    the LA come from the newest of these."""
+    from .models import Run
+
+    return Run.objects.filter(confirmed_at__isnull=False).exclude(status=Run.Status.WITHDRAWN)
+
+
 def run_shown_to_members(run) -> tuple[bool, str]:
     """Whether the members of the partnership who are not LA officers see this run, and if not why: every
     run but a withdrawn one, or a provisional one of a year whose confirmed results stand."""
@@ -210,12 +218,7 @@ def run_shown_to_members(run) -> tuple[bool, str]:
     if run.status == Run.Status.WITHDRAWN:
         return False, "This run was withdrawn by the LA."
     if run.confirmed_at is None:
-        confirmed = (
-            Run.objects.filter(partnership=run.partnership, academic_year=run.academic_year, confirmed_at__isnull=False)
-            .exclude(status=Run.Status.WITHDRAWN)
-            .exists()
-        )
-        if confirmed:
+        if confirmed_runs().filter(partnership=run.partnership, academic_year=run.academic_year).exists():
             return False, (
                 f"This is a provisional run of {run.academic_year}: the year's confirmed results stand until the "
                 "LA confirms a newer run."
@@ -228,12 +231,7 @@ def latest_shown_run(partnership: Partnership):
     provisional runs of a year that has confirmed results."""
     from .models import Run
 
-    confirmed_years = (
-        Run.objects.for_partnership(partnership)
-        .filter(confirmed_at__isnull=False)
-        .exclude(status=Run.Status.WITHDRAWN)
-        .values("academic_year")
-    )
+    confirmed_years = confirmed_runs().filter(partnership=partnership).values("academic_year")
     return (
         Run.objects.for_partnership(partnership)
         .filter(status=Run.Status.DONE)
@@ -405,6 +403,14 @@ def held_back_school_ids(run, *, own: frozenset[int] = frozenset()) -> set[int]:
     return set(Result.objects.filter(run=run).filter(held).values_list("school_id", flat=True))
 
 
+def is_held_back(result, *, own: frozenset[int] = frozenset()) -> bool:
+    """Whether this one result's category is held back from the viewer (``held_back``)."""
+    from .models import Result
+
+    held = held_back(result.partnership, own=own)
+    return held is not None and Result.objects.filter(pk=result.pk).filter(held).exists()
+
+
 def revealed(
     results: models.QuerySet, *, to_officer: bool, partnership: Partnership, own: frozenset[int] = frozenset()
 ) -> models.QuerySet:
@@ -420,16 +426,10 @@ def revealed(
 
     # A year with confirmed results shows those until a newer run of it is confirmed: a run started again
     # for the year stays the LA's until then.
-    confirmed_year = (
-        Run.objects.filter(
-            partnership_id=models.OuterRef("partnership_id"),
-            academic_year=models.OuterRef("academic_year"),
-            confirmed_at__isnull=False,
-        )
-        .exclude(status=Run.Status.WITHDRAWN)
-        .values("pk")
+    confirmed_year = confirmed_runs().filter(
+        partnership_id=models.OuterRef("partnership_id"), academic_year=models.OuterRef("academic_year")
     )
-    results = results.exclude(models.Q(run__confirmed_at__isnull=True) & models.Exists(confirmed_year))
+    results = results.exclude(models.Q(run__confirmed_at__isnull=True) & models.Exists(confirmed_year.values("pk")))
     results = results.exclude(run__status=Run.Status.WITHDRAWN)
     held = held_back(partnership, own=own)
     if held is not None:

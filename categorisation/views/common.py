@@ -51,7 +51,7 @@ def require_category_shown(request, result) -> None:
     """A result whose category is held back from the person (``selectors.held_back``) is refused, saying why."""
     if is_officer(request):
         return
-    if result.school_id in selectors.held_back_school_ids(result.run, own=own_school_ids(request)):
+    if selectors.is_held_back(result, own=own_school_ids(request)):
         raise PermissionDenied(f"You cannot see {result.school.name}'s categorisation: {HELD_BACK_WORDS}.")
 
 
