@@ -35,6 +35,7 @@ urlpatterns = [
         people_views.InvitationAcceptView.as_view(),
         name="invitation_accept",
     ),
+    path("accounts/invitations/<uuid:invitation_uuid>/", people_views.invitation_respond, name="invitation_respond"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/p/<slug:partnership_slug>/", include(api_patterns)),

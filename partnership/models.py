@@ -2,7 +2,7 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, router
 from django_scopes import ScopedManager
 
 ACADEMIC_YEAR_RE = re.compile(r"^(\d{4})-(\d{2})$")
@@ -36,7 +36,37 @@ SERVICE_PAGE_FIELDS = (
 )
 
 
-class Partnership(models.Model):
+class WordedConstraints(models.Model):
+    """A model whose constraints refuse in words a person reads. ``constraint_messages`` gives, for each
+    constraint's name, the sentence shown when a save would break it, in place of Django's "School with
+    this Partnership and Urn already exists" or "Constraint “one_full_cluster_per_school” is violated".
+    tests/test_words.py checks that every constraint of every model has one."""
+
+    constraint_messages: dict[str, str] = {}
+
+    class Meta:
+        abstract = True
+
+    def validate_constraints(self, exclude=None):
+        using = router.db_for_write(self.__class__, instance=self)
+        errors: dict = {}
+        for model_class, constraints in self.get_constraints():
+            for constraint in constraints:
+                try:
+                    constraint.validate(model_class, self, exclude=exclude, using=using)
+                except ValidationError as exc:
+                    words = self.constraint_messages.get(constraint.name)
+                    error = ValidationError(words, code=getattr(exc, "code", None)) if words else exc
+                    fields = getattr(constraint, "fields", ())
+                    if len(fields) == 1:
+                        errors.setdefault(fields[0], []).append(error)
+                    else:
+                        errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+
+class Partnership(WordedConstraints):
     """The tenant: one local authority's school improvement partnership."""
 
     name = models.CharField(max_length=200)
@@ -93,6 +123,13 @@ class Partnership(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def unique_error_message(self, model_class, unique_check):
+        if tuple(unique_check) == ("slug",):
+            return ValidationError(
+                "Another partnership already has this web address name: choose another.", code="unique"
+            )
+        return super().unique_error_message(model_class, unique_check)
+
     def clean(self) -> None:
         if not 1 <= self.academic_year_start_month <= 12:
             raise ValidationError({"academic_year_start_month": "Give a month from 1 to 12."})
@@ -118,7 +155,7 @@ def tenant_manager(queryset_class: type[models.QuerySet] = TenantQuerySet):
     return ScopedManager(partnership="partnership", _manager_class=models.Manager.from_queryset(queryset_class))
 
 
-class TenantModel(models.Model):
+class TenantModel(WordedConstraints):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
 
     objects = tenant_manager()
@@ -165,3 +202,22 @@ class AuditEvent(models.Model):
             for k in keys
             if before.get(k) != after.get(k) and not (before.get(k) in blank and after.get(k) in blank)
         ]
+
+
+class SignInCounter(WordedConstraints):
+    """How many passwords have been checked for one username from one address since the last
+    successful sign-in (or since the lockout's cool-off ran out). A check is counted, with this row
+    locked, before the password is checked, so simultaneous attempts cannot pass the limit together."""
+
+    username = models.CharField(max_length=150)
+    ip_address = models.CharField(max_length=45, blank=True)
+    checks = models.PositiveIntegerField(default=0)
+    last_check_at = models.DateTimeField()
+
+    constraint_messages = {"signin_counter_unique": "Sign-in attempts are already being counted for this username."}
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["username", "ip_address"], name="signin_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.username} from {self.ip_address or 'an unknown address'}: {self.checks}"

@@ -80,12 +80,24 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite allows one writer at a time. A transaction that will write takes the write lock when it
+    # begins (IMMEDIATE) rather than failing half-way with "database is locked", a connection waits up
+    # to 20 seconds for that lock, and write-ahead logging lets readers carry on while one writes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a login after repeated failures before any check runs.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Counts each password check, under a lock, before making it: the limit holds for simultaneous attempts.
+    "partnership.signin.ThrottledModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -210,6 +222,11 @@ CELERY_BEAT_SCHEDULE = {
     "categorisation-letters-reclaim": {
         "task": "categorisation.tasks.letters_reclaim_stuck",
         "schedule": env.float("LETTERS_RECLAIM_SECONDS", default=600.0),
+    },
+    # Every ten minutes: confirmations whose worker stopped are queued again.
+    "categorisation-confirm-reclaim": {
+        "task": "categorisation.tasks.confirm_reclaim_stuck",
+        "schedule": env.float("CONFIRM_RECLAIM_SECONDS", default=600.0),
     },
     # Weekly: remove sharing records past each partnership's retention period.
     "sharing-retention": {
