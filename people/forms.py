@@ -1,6 +1,7 @@
 from django import forms
 
 from partnership.roles import Role, can_grant
+from schools.forms import SchoolPickerField
 from schools.models import Cluster, School
 
 
@@ -9,12 +10,17 @@ class _RoleScopeForm(forms.Form):
         choices=Role.choices,
         help_text="Headteachers and governors need a school; cluster leads and cluster officers need a cluster.",
     )
-    school = forms.ModelChoiceField(queryset=School.objects.none(), required=False, empty_label="No school")
+    school = SchoolPickerField(
+        queryset=School.objects.none(),
+        required=False,
+        empty_label="No school",
+        help_text="For a headteacher or governor: start typing the school's name or URN.",
+    )
     cluster = forms.ModelChoiceField(queryset=Cluster.objects.none(), required=False, empty_label="No cluster")
 
     def __init__(self, *args, partnership, actor_roles, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = School.objects.for_partnership(partnership).only("id", "name")
+        self.fields["school"].queryset = School.objects.for_partnership(partnership).only("id", "urn", "name")
         self.fields["cluster"].queryset = Cluster.objects.for_partnership(partnership)
         # Only the roles the person may give (partnership.roles.can_grant) are offered.
         self.fields["role"].choices = [(v, label) for v, label in Role.choices if can_grant(actor_roles, v)[0]]

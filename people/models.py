@@ -72,16 +72,43 @@ class Membership(TenantModel):
 
 
 class Invitation(TenantModel):
-    """An emailed invitation to join a partnership; the email is sent by a Celery task."""
+    """An emailed invitation to join a partnership with a role. Nobody joins until the person accepts:
+    a new account by choosing its password, an existing account by signing in and accepting, so an
+    officer can neither attach someone else's account nor learn from the page whether one exists."""
 
-    membership = models.OneToOneField(Membership, on_delete=models.CASCADE, related_name="invitation")
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     email = models.EmailField()
+    # The account the invitation is for: made for a new address, found for an existing one. Shown to
+    # nobody in the partnership until the person accepts.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="invitations_received"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, blank=True)
+    school = models.ForeignKey("schools.School", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    cluster = models.ForeignKey("schools.Cluster", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # The name as the officer typed it: what the partnership sees until the person accepts.
+    first_name = models.CharField(max_length=150, blank=True)
+    last_name = models.CharField(max_length=150, blank=True)
+    reason = models.TextField(blank=True)
+    membership = models.OneToOneField(
+        Membership, null=True, blank=True, on_delete=models.CASCADE, related_name="invitation"
+    )
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = "partnership_invitation"
 
     def __str__(self) -> str:
         return f"Invitation for {self.email} to {self.partnership}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.declined_at is None
+
+    @property
+    def typed_name(self) -> str:
+        return " ".join(part for part in (self.first_name, self.last_name) if part)

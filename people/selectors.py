@@ -7,7 +7,7 @@ from django_scopes import scopes_disabled
 
 from partnership.models import Partnership
 
-from .models import Membership
+from .models import Invitation, Membership
 
 
 def partnerships_for_user(user) -> models.QuerySet[Partnership]:
@@ -44,3 +44,23 @@ def membership_list(partnership: Partnership, *, include_ended: bool = False) ->
 def get_membership(partnership: Partnership, membership_uuid) -> Membership:
     """The membership of this partnership, or 404: another partnership's answers like a missing one."""
     return get_object_or_404(membership_list(partnership, include_ended=True), uuid=membership_uuid)
+
+
+def invitations_waiting(partnership):
+    """Invitations not yet answered, as the officer typed them: never the account's own name."""
+    return (
+        Invitation.objects.for_partnership(partnership)
+        .filter(accepted_at__isnull=True, declined_at__isnull=True)
+        .select_related("school", "cluster", "invited_by")
+        .order_by("-created_at")
+    )
+
+
+def pending_invitations_for(user) -> list[Invitation]:
+    """Invitations waiting for this person, across every partnership: the person's own, so unscoped."""
+    with scopes_disabled():
+        return list(
+            Invitation.objects.filter(user=user, accepted_at__isnull=True, declined_at__isnull=True)
+            .select_related("partnership", "school", "cluster", "invited_by")
+            .order_by("created_at")
+        )

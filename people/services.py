@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -62,6 +62,9 @@ def membership_add(
     return membership
 
 
+INVITATION_FIELDS = ("email", "role", "school", "cluster", "first_name", "last_name")
+
+
 @transaction.atomic
 def membership_invite(
     *,
@@ -75,30 +78,111 @@ def membership_invite(
     last_name: str = "",
     reason: str = "",
 ) -> Invitation:
-    """Invite a person by email with a role; the email with a one-time link goes out after commit."""
+    """Invite a person by email with a role; the email with its link goes out after commit.
+
+    Nobody joins until they accept, and what the inviting officer sees is the same whether the address
+    already has an account or not: the address, the name they typed and the role. A new address gets an
+    account with no password, which choosing one through the link accepts; an existing account accepts
+    by signing in and following the link."""
+    require(can_grant(actor_roles(actor, partnership), role))
     email = User.objects.normalize_email(email).strip().lower()
+    # The role must make sense (a head of a school of this partnership, and so on) before anything is made.
+    Membership(partnership=partnership, role=role, school=school, cluster=cluster).full_clean(exclude=["user"])
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
         user = User(username=email, email=email, first_name=first_name, last_name=last_name)
         user.set_unusable_password()
         user.full_clean()
         user.save()
-    membership = membership_add(
-        actor=actor,
+    invitation = Invitation(
         partnership=partnership,
+        email=email,
         user=user,
         role=role,
         school=school,
         cluster=cluster,
+        first_name=first_name,
+        last_name=last_name,
         reason=reason or "Invited by email.",
+        invited_by=person(actor),
     )
-    invitation = Invitation.objects.create(
-        partnership=partnership, membership=membership, email=email, invited_by=person(actor)
+    invitation.full_clean()
+    invitation.save()
+    audit_record(
+        actor=actor,
+        partnership=partnership,
+        obj=invitation,
+        action="invitation.create",
+        after=snapshot(invitation, INVITATION_FIELDS),
+        reason=invitation.reason,
     )
     from .tasks import invitation_send
 
     transaction.on_commit(lambda: invitation_send.delay(invitation.pk))
     return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, actor, invitation: Invitation) -> Membership | None:
+    """The invited person accepts: the membership the officer offered is made now, by its inviter's
+    authority, and the audit names both. Accepting twice, or after declining, changes nothing."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.user_id != getattr(actor, "pk", None):
+        raise PermissionDenied("This invitation is for someone else.")
+    if not invitation.is_pending:
+        return invitation.membership
+    partnership = invitation.partnership
+    membership = (
+        Membership.objects.for_partnership(partnership)
+        .active()
+        .filter(user=actor, role=invitation.role, school=invitation.school, cluster=invitation.cluster)
+        .first()
+    )
+    if membership is None:
+        membership = Membership(
+            partnership=partnership,
+            user=actor,
+            role=invitation.role,
+            school=invitation.school,
+            cluster=invitation.cluster,
+            created_by=invitation.invited_by,
+        )
+        membership.full_clean()
+        membership.save()
+        audit_record(
+            actor=actor,
+            partnership=partnership,
+            obj=membership,
+            action="membership.add",
+            after=snapshot(membership, MEMBERSHIP_FIELDS),
+            reason=f"Accepted the invitation from {_name(invitation.invited_by)}. {invitation.reason}".strip(),
+        )
+        _recompute_sharing_for(membership)
+    invitation.membership = membership
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["membership", "accepted_at"])
+    audit_record(actor=actor, partnership=partnership, obj=invitation, action="invitation.accept", reason="")
+    return membership
+
+
+@transaction.atomic
+def invitation_decline(*, actor, invitation: Invitation) -> None:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.user_id != getattr(actor, "pk", None):
+        raise PermissionDenied("This invitation is for someone else.")
+    if not invitation.is_pending:
+        return
+    invitation.declined_at = timezone.now()
+    invitation.save(update_fields=["declined_at"])
+    audit_record(
+        actor=actor, partnership=invitation.partnership, obj=invitation, action="invitation.decline", reason=""
+    )
+
+
+def _name(user) -> str:
+    if user is None:
+        return "an LA officer"
+    return user.get_full_name() or user.username
 
 
 def _recompute_sharing_for(membership: Membership) -> None:
@@ -107,7 +191,7 @@ def _recompute_sharing_for(membership: Membership) -> None:
 
 
 def invitation_link(invitation: Invitation) -> str:
-    user = invitation.membership.user
+    user = invitation.user
     uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     return settings.SITE_URL.rstrip("/") + reverse("invitation_accept", args=[uidb64, token])
@@ -118,13 +202,15 @@ def invitation_send(*, invitation_id: int) -> bool:
     claimed = Invitation.objects.filter(pk=invitation_id, sent_at__isnull=True).update(sent_at=timezone.now())
     if not claimed:
         return False
-    invitation = Invitation.objects.select_related("membership__user", "partnership").get(pk=invitation_id)
-    user = invitation.membership.user
+    invitation = Invitation.objects.select_related("user", "partnership", "invited_by").get(pk=invitation_id)
+    user = invitation.user
     context = {
         "invitation": invitation,
-        "role": invitation.membership.get_role_display(),
+        "role": invitation.get_role_display(),
+        "where": invitation.school or invitation.cluster,
+        "user": user,
         "link": invitation_link(invitation) if not user.has_usable_password() else None,
-        "login_link": settings.SITE_URL.rstrip("/") + reverse("login"),
+        "respond_link": settings.SITE_URL.rstrip("/") + reverse("invitation_respond", args=[invitation.uuid]),
     }
     send_mail(
         subject=f"You have been invited to {invitation.partnership.name}",

@@ -5,16 +5,30 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 
 from partnership.forms import form_errors
 from partnership.permissions import rule_required
 from partnership.roles import can_manage_people
+from partnership.scoping import partnership_scope
 from partnership.selectors import audit_for_object
 from people.forms import ChangeRoleForm, EndMembershipForm, InviteForm
-from people.selectors import get_membership, membership_list, partnerships_for_user
-from people.services import membership_change_role, membership_end, membership_invite
+from people.selectors import (
+    get_membership,
+    invitations_waiting,
+    membership_list,
+    partnerships_for_user,
+    pending_invitations_for,
+)
+from people.services import (
+    invitation_accept,
+    invitation_decline,
+    membership_change_role,
+    membership_end,
+    membership_invite,
+)
 
 
 @login_required
@@ -35,7 +49,11 @@ def people_list(request, partnership_slug):
     page = Paginator(membership_list(request.partnership, include_ended=include_ended), 50).get_page(
         request.GET.get("page")
     )
-    return render(request, "people/people_list.html", {"page": page, "include_ended": include_ended})
+    return render(
+        request,
+        "people/people_list.html",
+        {"page": page, "include_ended": include_ended, "invitations": invitations_waiting(request.partnership)},
+    )
 
 
 @rule_required(can_manage_people)
@@ -47,10 +65,14 @@ def people_invite(request, partnership_slug):
         except (ValidationError, PermissionDenied) as exc:
             form_errors(form, exc)
         else:
-            messages.success(request, f"Invitation sent to {invitation.email}.")
-            return redirect(
-                "people_detail", partnership_slug=partnership_slug, membership_uuid=invitation.membership.uuid
+            where = invitation.school or invitation.cluster
+            messages.success(
+                request,
+                f"Invitation sent to {invitation.email}. They join as {invitation.get_role_display().lower()}"
+                + (f" of {where}" if where else "")
+                + " once they accept it.",
             )
+            return redirect("people_list", partnership_slug=partnership_slug)
     return render(request, "people/people_invite.html", {"form": form})
 
 
@@ -97,5 +119,39 @@ class InvitationAcceptView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        messages.success(self.request, "Your password is set. Sign in to continue.")
+        # Choosing the password is how a new account accepts what it was invited to.
+        joined = [_accept(self.user, invitation) for invitation in pending_invitations_for(self.user)]
+        messages.success(
+            self.request,
+            "Your password is set"
+            + (f" and you have joined {', '.join(sorted({p.name for p in joined}))}" if joined else "")
+            + ". Sign in to continue.",
+        )
         return response
+
+
+def _accept(user, invitation):
+    with partnership_scope(invitation.partnership_id):
+        invitation_accept(actor=user, invitation=invitation)
+    return invitation.partnership
+
+
+@login_required
+def invitation_respond(request, invitation_uuid):
+    """An existing account's invitation: the person signs in as themselves and accepts or declines.
+    Anyone else, and a link already answered, gets the same 'not found' as a link that never was."""
+    invitation = next((i for i in pending_invitations_for(request.user) if i.uuid == invitation_uuid), None)
+    if invitation is None:
+        raise Http404("No invitation waiting for you at this address.")
+    if request.method == "POST":
+        with partnership_scope(invitation.partnership_id):
+            if request.POST.get("action") == "decline":
+                invitation_decline(actor=request.user, invitation=invitation)
+                messages.success(request, f"You have declined the invitation to {invitation.partnership.name}.")
+                return redirect("home")
+            invitation_accept(actor=request.user, invitation=invitation)
+        messages.success(
+            request, f"You have joined {invitation.partnership.name} as {invitation.get_role_display().lower()}."
+        )
+        return redirect("partnership_home", partnership_slug=invitation.partnership.slug)
+    return render(request, "registration/invitation_respond.html", {"invitation": invitation})

@@ -72,16 +72,40 @@ def test_a_head_needs_a_school_and_nothing_is_saved_without_one(world):
     assert (Membership.objects.count(), AuditEvent.objects.count()) == before
 
 
-def test_invite_of_an_existing_user_adds_a_role_in_a_second_partnership(
+def test_invite_of_an_existing_user_waits_for_that_person_to_accept(
     world, mailoutbox, django_capture_on_commit_callbacks
 ):
+    """An officer cannot attach another partnership's person by typing their address: nothing joins
+    until the person signs in as themselves and accepts."""
+    from django_scopes import scope
+
+    from people.services import invitation_accept
+
     user = world.b.users["partner"]
     with django_capture_on_commit_callbacks(execute=True):
-        membership_invite(
+        invitation = membership_invite(
             actor=world.a.users["officer"], partnership=world.a.partnership, email=user.email, role=Role.PARTNER
         )
-    assert Membership.objects.filter(user=user).count() == 2
+    assert Membership.objects.filter(user=user).count() == 1
+    assert invitation.user == user and invitation.is_pending
     assert "already have an account" in mailoutbox[0].body
+    assert f"/accounts/invitations/{invitation.uuid}/" in mailoutbox[0].body
+
+    with pytest.raises(PermissionDenied):
+        invitation_accept(actor=world.a.users["head"], invitation=invitation)
+    assert Membership.objects.filter(user=user).count() == 1
+
+    with scope(partnership=world.a.partnership):
+        membership = invitation_accept(actor=user, invitation=invitation)
+        assert invitation_accept(actor=user, invitation=invitation) == membership  # twice changes nothing
+    assert Membership.objects.filter(user=user).count() == 2
+    assert (membership.partnership, membership.role, membership.created_by) == (
+        world.a.partnership,
+        Role.PARTNER,
+        world.a.users["officer"],
+    )
+    event = AuditEvent.objects.get(action="membership.add", object_id=str(membership.pk))
+    assert event.actor == user and "Accepted the invitation" in event.reason
 
 
 def test_change_and_end_need_a_reason_and_are_audited_with_before_and_after(world):

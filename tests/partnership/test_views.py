@@ -2,7 +2,8 @@ import pytest
 from django.urls import reverse
 
 from partnership.models import AuditEvent
-from people.models import Membership
+from people.models import Invitation, Membership
+from people.services import membership_invite
 
 pytestmark = pytest.mark.django_db
 
@@ -96,14 +97,13 @@ def test_officer_invites_by_email_and_the_link_sets_a_password(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"email": "New.Head@Example.org", "role": "head", "school": world.a.school.pk})
     assert response.status_code == 302
-    membership = Membership.objects.get(user__email="new.head@example.org")
-    assert (membership.role, membership.school) == ("head", world.a.school)
-    assert membership.invitation.sent_at is not None
+    assert not Membership.objects.filter(user__email="new.head@example.org").exists()  # not until accepted
+    invitation = Invitation.objects.get(email="new.head@example.org")
+    assert (invitation.role, invitation.school, invitation.sent_at is not None) == ("head", world.a.school, True)
+    assert AuditEvent.objects.get(action="invitation.create", object_id=str(invitation.pk)).actor == officer
     assert len(mailoutbox) == 1
     link = next(line for line in mailoutbox[0].body.splitlines() if "/accounts/invitation/" in line)
     path = link.split("127.0.0.1:8000", 1)[1]
-    audit = AuditEvent.objects.get(action="membership.add", object_id=str(membership.pk))
-    assert audit.actor == officer and audit.partnership == world.a.partnership
 
     client.logout()
     form = client.get(path, follow=True)
@@ -112,6 +112,10 @@ def test_officer_invites_by_email_and_the_link_sets_a_password(
         form.redirect_chain[-1][0], {"new_password1": "a-long-new-passphrase", "new_password2": "a-long-new-passphrase"}
     )
     assert done.status_code == 302
+    membership = Membership.objects.get(user__email="new.head@example.org")  # choosing a password accepts
+    assert (membership.role, membership.school, membership.created_by) == ("head", world.a.school, officer)
+    audit = AuditEvent.objects.get(action="membership.add", object_id=str(membership.pk))
+    assert audit.partnership == world.a.partnership and "Accepted the invitation" in audit.reason
     signed_in = client.post(reverse("login"), {"username": "new.head@example.org", "password": "a-long-new-passphrase"})
     assert signed_in.status_code == 302
     client.logout()
@@ -193,7 +197,8 @@ def test_home_page_queries_do_not_grow_with_the_number_of_schools(world, login, 
     client = login(world.a.users[role])
     for _ in range(40):
         ClusterMembershipFactory(cluster=world.a.cluster)
-    with django_assert_max_num_queries(14):
+    # The sections of what to do next read runs, imports and the shown categorisation: a few, not one a school.
+    with django_assert_max_num_queries(17):
         response = client.get(home(world.a.partnership))
     assert response.status_code == 200
 
@@ -202,9 +207,74 @@ def test_people_and_audit_pages_queries_are_bounded(world, login, django_assert_
     from tests.factories import MembershipFactory
 
     client = login(world.a.users["officer"])
-    for _ in range(30):
+    for n in range(30):
         MembershipFactory(partnership=world.a.partnership, role="partner")
-    # The audit page's three more are the filter's lists of people, kinds and actions.
-    for name, most in (("people_list", 10), ("audit_list", 13)):
+        membership_invite(
+            actor=world.a.users["officer"], partnership=world.a.partnership, email=f"p{n}@example.org", role="partner"
+        )
+    # The people page's one more is the invitations waiting; the audit page's three more are the filter's
+    # lists of people, kinds and actions.
+    for name, most in (("people_list", 11), ("audit_list", 13)):
         with django_assert_max_num_queries(most):
             assert client.get(reverse(name, args=[world.a.partnership.slug])).status_code == 200
+
+
+def test_inviting_an_existing_account_looks_the_same_and_joins_only_when_that_person_accepts(
+    world, login, client, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The officer of A types B's partner's address: the page answers as for a new address, shows only
+    what the officer typed, and nobody joins until the partner signs in and accepts."""
+    outsider = world.b.users["partner"]
+    outsider.first_name, outsider.last_name = "Secretly", "Existing"
+    outsider.save()
+    login(world.a.users["officer"])
+    url = reverse("people_invite", args=[world.a.partnership.slug])
+
+    def invite(email):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(url, {"email": email, "role": "partner"}, follow=True)
+        return response.content.decode()
+
+    existing = invite(outsider.email)
+    new = invite("nobody.yet@example.org")
+    said = [p for p in (existing, new)]
+    assert f"Invitation sent to {outsider.email}. They join as strategic partner once they accept it." in said[0]
+    assert "Invitation sent to nobody.yet@example.org. They join as strategic partner once they accept it." in said[1]
+    for hidden in ("Secretly", "Existing"):  # the account's own name: never shown before accepting
+        assert hidden not in new, hidden
+    assert not Membership.objects.filter(user=outsider, partnership=world.a.partnership).exists()
+    invitation = Invitation.objects.get(email=outsider.email)
+
+    respond = reverse("invitation_respond", args=[invitation.uuid])
+    assert respond in mailoutbox[0].body
+    login(world.a.users["head"])
+    assert client.get(respond).status_code == 404  # someone else's invitation: not found
+    assert client.post(respond, {"action": "accept"}).status_code == 404
+    assert not Membership.objects.filter(user=outsider, partnership=world.a.partnership).exists()
+
+    login(outsider)
+    page = client.get(respond)
+    assert page.status_code == 200 and world.a.partnership.name in page.content.decode()
+    joined = client.post(respond, {"action": "accept"})
+    assert joined.status_code == 302
+    assert Membership.objects.get(user=outsider, partnership=world.a.partnership).role == "partner"
+    assert client.get(respond).status_code == 404  # answered: the link is spent
+
+
+def test_an_invitation_can_be_declined_and_nothing_joins(world, login, client, django_capture_on_commit_callbacks):
+    outsider = world.b.users["partner"]
+    login(world.a.users["officer"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("people_invite", args=[world.a.partnership.slug]), {"email": outsider.email, "role": "partner"}
+        )
+    invitation = Invitation.objects.get(email=outsider.email)
+    login(outsider)
+    client.post(reverse("invitation_respond", args=[invitation.uuid]), {"action": "decline"})
+    invitation.refresh_from_db()
+    assert invitation.declined_at is not None and invitation.membership is None
+    assert not Membership.objects.filter(user=outsider, partnership=world.a.partnership).exists()
+    login(world.a.users["officer"])
+    listing = client.get(reverse("people_list", args=[world.a.partnership.slug])).content.decode()
+    waiting = listing.split("Invitations waiting to be accepted</h2>", 1)[1]
+    assert outsider.email not in waiting and "None." in waiting
