@@ -8,6 +8,18 @@ from .models import Grade, Phase, SchoolType
 MAX_UPLOAD_BYTES = 60 * 1024 * 1024
 
 
+class SchoolPickerField(forms.ModelChoiceField):
+    """A school chosen from a select that static/js/school-picker.js turns into a search-as-you-type box.
+
+    Each option reads "name (URN)", so two schools of one name stay apart and a URN can be typed. Without
+    JavaScript the plain select works the same."""
+
+    widget = forms.Select(attrs={"data-school-picker": ""})
+
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.name} ({obj.urn})"
+
+
 class ImportUploadForm(forms.Form):
     kind = forms.ChoiceField(
         label="What the file holds",

@@ -30,6 +30,10 @@ class SchoolType(models.TextChoices):
 
 
 class School(TenantModel):
+    constraint_messages = {
+        "school_urn_unique_in_partnership": "The partnership already has a school with this URN.",
+    }
+
     urn = models.CharField("URN", max_length=10, help_text="The DfE unique reference number.")
     name = models.CharField(max_length=200)
     la_code = models.CharField("LA code", max_length=3)
@@ -74,6 +78,12 @@ SCHOOL_DATA_FIELDS = (
 
 
 class Cluster(TenantModel):
+    constraint_messages = {
+        "cluster_slug_unique_in_partnership": (
+            "The partnership already has a cluster with this short name: choose another."
+        ),
+    }
+
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=80)
 
@@ -89,6 +99,13 @@ class Cluster(TenantModel):
 
 class ClusterMembership(TenantModel):
     """A school is a full member of at most one cluster and may be an associate of others."""
+
+    constraint_messages = {
+        "one_membership_per_cluster": "The school is already a member of this cluster.",
+        "one_full_cluster_per_school": (
+            "The school is already a full member of another cluster: a school is a full member of one cluster only."
+        ),
+    }
 
     class Kind(models.TextChoices):
         FULL = "full", "Full member"
@@ -120,6 +137,10 @@ class Grade(models.IntegerChoices):
 
 class Inspection(TenantModel):
     """One Ofsted inspection of a school: the history, not just the latest judgement."""
+
+    constraint_messages = {
+        "one_inspection_per_school_per_day": "The school already has an inspection on this date.",
+    }
 
     class Type(models.TextChoices):
         S5 = "s5", "Section 5 (graded)"
@@ -208,6 +229,10 @@ class Measures(models.Model):
 class PerformanceResult(TenantModel, Measures):
     """A school's published results for one academic year."""
 
+    constraint_messages = {
+        "one_result_per_school_per_year": "The school already has results for this year.",
+    }
+
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="results")
     academic_year = models.CharField(max_length=7, validators=[validate_academic_year])
 
@@ -223,6 +248,10 @@ class PerformanceResult(TenantModel, Measures):
 
 class Benchmark(TenantModel, Measures):
     """The LA, regional and England rows of the performance tables, for "below national" comparisons."""
+
+    constraint_messages = {
+        "one_benchmark_per_level_code_year": "There is already a comparison figure for this area and year.",
+    }
 
     class Level(models.TextChoices):
         LA = "la", "Local authority"
@@ -249,6 +278,10 @@ class Benchmark(TenantModel, Measures):
 class SchoolLink(TenantModel):
     """A GIAS establishment link: a predecessor or successor URN, so trends follow a school across conversion."""
 
+    constraint_messages = {
+        "one_link_per_school_urn_type": "The school already has this link to that URN.",
+    }
+
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="links")
     linked_urn = models.CharField(max_length=10)
     linked_name = models.CharField(max_length=200, blank=True)
@@ -267,6 +300,10 @@ class SchoolLink(TenantModel):
 
 class LocalIndicator(TenantModel):
     """The LA's own judgements of a school for a year, from the local data CSV template."""
+
+    constraint_messages = {
+        "one_local_indicator_per_school_year": "The school already has local data for this year.",
+    }
 
     # The values are the categorisation fact vocabulary's (categorisation/engine/facts.py).
     class OutwardFacing(models.TextChoices):

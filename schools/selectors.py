@@ -1,8 +1,10 @@
 """Reads of schools and clusters, always within one partnership."""
 
 from collections import Counter
+from dataclasses import dataclass
 
 from django.db.models import Avg, Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import ExtractMonth, ExtractYear
 from django.shortcuts import get_object_or_404
 
 from partnership.models import Partnership
@@ -129,6 +131,70 @@ def previous_years(year: str, count: int) -> list[str]:
     """The academic year and the ones before it, oldest first: previous_years("2018-19", 3)."""
     start = int(year[:4])
     return [f"{y}-{(y + 1) % 100:02d}" for y in range(start - count + 1, start + 1)]
+
+
+def academic_year_of(year: int, month: int, start_month: int = 9) -> str:
+    """The academic year a month falls in, for a year starting in ``start_month``: (2019, 3) -> "2018-19"."""
+    start = year if month >= start_month else year - 1
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def _in_words(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+@dataclass(frozen=True)
+class DataYears:
+    """The academic years a partnership holds data for, oldest first: published results by year, and the
+    years in which its schools were inspected."""
+
+    results: tuple[str, ...]
+    inspections: tuple[str, ...]
+
+    @property
+    def latest(self) -> str | None:
+        """The year a categorisation defaults to: the newest with results, else the newest with an inspection.
+        Results come first because inspections run ahead of them (an Ofsted file is imported monthly, the
+        year's results a year later): a year with only a few inspections would leave most schools with no
+        category."""
+        return (self.results or self.inspections or (None,))[-1]
+
+    @property
+    def sentence(self) -> str:
+        """In words, for the pages that ask for a year: "Data is held for 2017-18 and 2018-19 ..."."""
+        inspected = f"Ofsted inspections are held up to {self.inspections[-1]}." if self.inspections else ""
+        if self.results:
+            return f"Data is held for {_in_words(list(self.results))}. {inspected}".strip()
+        if inspected:
+            return f"No results are held yet. {inspected}"
+        return "No results or inspections are held yet: import them first."
+
+
+def data_years(partnership: Partnership) -> DataYears:
+    """Which academic years the partnership has performance results or inspections for. Two queries, each
+    answering a row per year (or per month inspected), whatever the number of schools."""
+    results = (
+        PerformanceResult.objects.for_partnership(partnership)
+        .order_by("academic_year")
+        .values_list("academic_year", flat=True)
+        .distinct()
+    )
+    months = (
+        Inspection.objects.for_partnership(partnership)
+        .annotate(y=ExtractYear("inspection_date"), m=ExtractMonth("inspection_date"))
+        .order_by()
+        .values_list("y", "m")
+        .distinct()
+    )
+    start = partnership.academic_year_start_month
+    inspected = sorted({academic_year_of(y, m, start) for y, m in months})
+    return DataYears(results=tuple(results), inspections=tuple(inspected))
+
+
+def default_academic_year(partnership: Partnership, years: DataYears | None = None) -> str:
+    """The year a form asks about first: the newest the partnership has data for, else its current year."""
+    years = years or data_years(partnership)
+    return years.latest or partnership.current_academic_year
 
 
 # the officers' judgements from the local data (LocalIndicator), under their own fact names

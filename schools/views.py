@@ -1,15 +1,13 @@
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from partnership.permissions import rule_required
 from partnership.selectors import audit_for_object
+from partnership.spreadsheets import csv_response
 
 from . import selectors, services
 from .forms import ImportUploadForm
@@ -63,12 +61,16 @@ def import_upload(request, partnership_slug):
 @rule_required(services.can_import)
 def import_detail(request, partnership_slug, run_uuid):
     run = selectors.get_import_run(request.partnership, run_uuid)
+    listed = (run.summary or {}).get("changes", [])
     return render(
         request,
         "schools/import_detail.html",
         {
             "run": run,
             "summary": summary_lines(run.summary) if run.summary else [],
+            "page": Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page")) if listed else None,
+            "changes_total": (run.summary or {}).get("changes_total", 0),
+            "changes_listed": len(listed),
             "audit": audit_for_object(request.partnership, run),
         },
     )
@@ -90,9 +92,7 @@ def import_apply(request, partnership_slug, run_uuid):
 @rule_required(services.can_import)
 def import_template(request, partnership_slug):
     """The local data CSV template: the header, one example row (delete it) and nothing else."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="local-data-template.csv"'
-    writer = csv.writer(response)
+    response, writer = csv_response("local-data-template.csv", no_store=False)
     writer.writerow(TEMPLATE_COLUMNS)
     writer.writerow(TEMPLATE_EXAMPLE)
     return response

@@ -4,7 +4,8 @@ from django import forms
 
 from partnership.roles import Role
 from people.models import Membership
-from schools.models import School
+from schools.forms import SchoolPickerField
+from schools.models import Cluster, ClusterMembership, School
 
 from .models import ConcernRegisterEntry, MemorandumStatus, SharingPolicy, StrategicPartnerGrant
 
@@ -37,7 +38,7 @@ def _text(label: str, required_message: str, *, help_text: str = "", rows: int =
 
 
 def _school_choice(label: str, queryset, required_message: str, **kwargs) -> forms.ModelChoiceField:
-    return forms.ModelChoiceField(
+    return SchoolPickerField(
         label=label,
         queryset=queryset,
         to_field_name="urn",
@@ -48,6 +49,10 @@ def _school_choice(label: str, queryset, required_message: str, **kwargs) -> for
         },
         **kwargs,
     )
+
+
+def _name_field(label: str, help_text: str) -> forms.CharField:
+    return forms.CharField(label=label, max_length=150, required=False, help_text=help_text)
 
 
 class _UserChoiceField(forms.ModelChoiceField):
@@ -71,7 +76,23 @@ class ReasonForm(forms.Form):
 class MemorandumForm(forms.Form):
     """A school's answer to the memorandum (memorandum 3.1, 3.2, 3.5)."""
 
-    conditional_fields = ("signed_on", "governors_minute_ref", "data_controller", "note")  # see each hint
+    conditional_fields = (  # see each hint
+        "signed_on",
+        "governors_minute_ref",
+        "signatory_name",
+        "signatory_role",
+        "data_controller_name",
+        "data_controller_role",
+        "note",
+    )
+    NEEDED_TO_SIGN = {
+        "signed_on": "Give the date the memorandum was signed.",
+        "governors_minute_ref": "Give the governors' minute that agreed it.",
+        "signatory_name": "Give the name of the person who signed for the school.",
+        "signatory_role": "Give the role of the person who signed, for example chair of governors.",
+        "data_controller_name": "Give the name of the person who controls access to the school's data.",
+        "data_controller_role": "Give the data controller's role, for example headteacher.",
+    }
 
     status = forms.ChoiceField(
         label="Answer to the memorandum",
@@ -86,13 +107,26 @@ class MemorandumForm(forms.Form):
         required=False,
         help_text="Needed if the school signed: the governing body minute that agreed it, for example FGB 2023/14.",
     )
+    signatory_name = _name_field("Name of the person who signed", "Needed if the school signed.")
+    signatory_role = _name_field(
+        "Role of the person who signed", "Needed if the school signed: for example, chair of governors."
+    )
+    data_controller_name = _name_field(
+        "Name of the data controller",
+        "Needed if the school signed: the person who controls access to the school's data (memorandum 3.2). "
+        "They need no account.",
+    )
+    data_controller_role = _name_field(
+        "Data controller's role", "Needed if the school signed: for example, headteacher."
+    )
     data_controller = _UserChoiceField(
-        label="Person who controls access to the school's data",
+        label="The data controller's account",
         queryset=None,
         to_field_name="username",
         required=False,
-        empty_label="Choose a person",
-        help_text="Needed if the school signed: a headteacher or governor of the school (memorandum 3.2).",
+        empty_label="They have no account",
+        help_text="If the data controller is a headteacher or governor of the school with an account, choose it: "
+        "they may then record the school's data sharing.",
         error_messages={"invalid_choice": "Choose a person of the school from the list."},
     )
     note = forms.CharField(
@@ -110,6 +144,15 @@ class MemorandumForm(forms.Form):
         self.fields["data_controller"].queryset = (
             get_user_model().objects.filter(pk__in=people.values("user_id")).order_by("username")
         )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == MemorandumStatus.Status.SIGNED:
+            for name, message in self.NEEDED_TO_SIGN.items():
+                value = data.get(name)
+                if name not in self.errors and not (value.strip() if isinstance(value, str) else value):
+                    self.add_error(name, message)
+        return data
 
 
 class SupportForm(forms.Form):
@@ -150,16 +193,21 @@ class PartnerGrantForm(forms.Form):
             "invalid_choice": "Strategic partner: choose one of the partners in the list.",
         },
     )
-    schools = forms.ModelMultipleChoiceField(
-        label="Schools the partner may see",
-        queryset=School.objects.none(),
-        to_field_name="urn",
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={
-            "required": "Choose at least one school the partner may see.",
-            "invalid_choice": "Schools: choose schools from the list.",
-            "invalid_pk_value": "Schools: choose schools from the list.",
-        },
+    school = _school_choice(
+        "School the partner may see",
+        School.objects.none(),
+        "",
+        required=False,
+        help_text="Start typing its name or URN. Or choose a cluster below for all its schools.",
+    )
+    cluster = forms.ModelChoiceField(
+        label="Or all schools in a cluster",
+        queryset=Cluster.objects.none(),
+        to_field_name="slug",
+        required=False,
+        empty_label="No cluster",
+        help_text="Its full and associate member schools as they are today: a school that joins later is not included.",
+        error_messages={"invalid_choice": "Cluster: choose one of the clusters in the list."},
     )
     access = forms.ChoiceField(
         label="What the partner sees",
@@ -182,7 +230,26 @@ class PartnerGrantForm(forms.Form):
             .select_related("user")
             .order_by("user__username")
         )
-        self.fields["schools"].queryset = School.objects.for_partnership(partnership).only("id", "urn", "name")
+        self.fields["school"].queryset = School.objects.for_partnership(partnership).only("id", "urn", "name")
+        self.fields["cluster"].queryset = Cluster.objects.for_partnership(partnership)
+
+    conditional_fields = ("school", "cluster")  # one or the other: see the hints
+
+    def clean(self):
+        """The schools granted: the one chosen, and every school of the cluster chosen, once each."""
+        data = super().clean()
+        school, cluster = data.pop("school", None), data.pop("cluster", None)
+        schools = {school.pk: school} if school else {}
+        if cluster is not None:
+            members = ClusterMembership.objects.for_partnership(cluster.partnership).filter(cluster=cluster)
+            for member in members.select_related("school").only("school__id", "school__urn", "school__name"):
+                schools.setdefault(member.school_id, member.school)
+            if not members.exists():
+                self.add_error("cluster", f"{cluster.name} has no schools yet: choose a school instead.")
+        if not schools and "school" not in self.errors and "cluster" not in self.errors:
+            self.add_error("school", "Choose a school or a cluster the partner may see.")
+        data["schools"] = sorted(schools.values(), key=lambda s: s.name)
+        return data
 
 
 class RegisterAddForm(forms.Form):

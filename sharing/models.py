@@ -29,6 +29,12 @@ def _same_partnership(errors: dict, obj: models.Model, *fields: str) -> None:
 class MemorandumStatus(TenantModel):
     """A school's answer to the memorandum of understanding. Old answers are kept: one row is current."""
 
+    constraint_messages = {
+        "one_current_memorandum_status": (
+            "The school already has a current answer to the memorandum: record a new answer in its place."
+        ),
+    }
+
     class Status(models.TextChoices):
         SIGNED = "signed", "Signed"
         DECLINED = "declined", "Declined"
@@ -48,6 +54,11 @@ class MemorandumStatus(TenantModel):
         related_name="+",
         help_text="The named person who controls access to the school's data (memorandum 3.2).",
     )
+    # Named in words, account or not: the person who signed for the school and the data controller (3.2).
+    signatory_name = models.CharField("signed by", max_length=150, blank=True, default="")
+    signatory_role = models.CharField("signatory's role", max_length=150, blank=True, default="")
+    data_controller_name = models.CharField("data controller", max_length=150, blank=True, default="")
+    data_controller_role = models.CharField("data controller's role", max_length=150, blank=True, default="")
     note = models.TextField(blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -71,6 +82,19 @@ class MemorandumStatus(TenantModel):
     def is_signed(self) -> bool:
         return self.status == self.Status.SIGNED
 
+    @property
+    def signatory(self) -> str:
+        """ "Ann Lee, chair of governors": the person who signed, as the sharing pages show them."""
+        return ", ".join(part for part in (self.signatory_name, self.signatory_role) if part)
+
+    @property
+    def controller(self) -> str:
+        """The data controller by name and role; the account's name for an answer recorded before names were."""
+        named = ", ".join(part for part in (self.data_controller_name, self.data_controller_role) if part)
+        if named or self.data_controller is None:
+            return named
+        return self.data_controller.get_full_name() or self.data_controller.username
+
     def clean(self) -> None:
         errors: dict = {}
         if self.status == self.Status.SIGNED:
@@ -78,7 +102,7 @@ class MemorandumStatus(TenantModel):
                 errors["signed_on"] = "Give the date the memorandum was signed."
             if not self.governors_minute_ref.strip():
                 errors["governors_minute_ref"] = "Give the governors' minute that agreed it."
-            if not self.data_controller_id:
+            if not self.data_controller_id and not self.data_controller_name.strip():
                 errors["data_controller"] = "Name the person who controls access to the school's data."
         elif self.signed_on and self.status == self.Status.DECLINED:
             errors["signed_on"] = "A school that declined has no signing date."
@@ -139,6 +163,10 @@ class SupportRelationship(TenantModel):
 
 class StrategicPartnerGrant(TenantModel):
     """What the partnership lets one strategic partner (a diocese, a teaching school hub) see of one school."""
+
+    constraint_messages = {
+        "one_open_grant_per_school": "This partner can already see the school: end that grant before starting another.",
+    }
 
     class Access(models.TextChoices):
         FULL = "full", "Full data"
@@ -270,6 +298,12 @@ class DataAccessLog(TenantModel):
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.username} viewed {self.what} of {self.school}"
 
+    @property
+    def reason(self) -> str:
+        """The sentence of ``because``, without the rule's code in front of it: what a page shows."""
+        code, sep, sentence = self.because.partition(": ")
+        return sentence if sep and code and " " not in code else self.because
+
 
 class SharingPolicy(TenantModel):
     """One version of a partnership's sharing policy: the choices the sources leave open, which differ
@@ -279,6 +313,10 @@ class SharingPolicy(TenantModel):
     ones stay readable. A partnership with no row yet has the defaults below, which are the behaviour
     the platform had before policies were data (``SharingPolicy.defaults``, version 0).
     """
+
+    constraint_messages = {
+        "one_sharing_policy_per_version": "The partnership already has a sharing policy with this version number.",
+    }
 
     version = models.PositiveIntegerField()
     board_sees_signed = models.BooleanField(

@@ -93,6 +93,7 @@ from people.models import Membership
 from sharing.models import (
     ConcernRegisterEntry,
     MemorandumStatus,
+    SchoolUserObjectPermission,
     SharingPolicy,
     StrategicPartnerGrant,
     SupportRelationship,
@@ -119,6 +120,7 @@ FULL = "full"
 HEADLINE = "headline"
 NONE = "none"
 RANK = {NONE: 0, HEADLINE: 1, FULL: 2}
+LEVEL_LABELS = {NONE: "Nothing", HEADLINE: "Headline only", FULL: "Full data"}
 
 DATA_PERMISSION = "view_school_data"
 HEADLINE_PERMISSION = "view_school_headline"
@@ -145,6 +147,11 @@ class Access:
     @property
     def at_least_headline(self) -> bool:
         return RANK[self.level] >= RANK[HEADLINE]
+
+    @property
+    def label(self) -> str:
+        """The level in words, as the sharing page's table and the confirmation messages show it."""
+        return LEVEL_LABELS[self.level]
 
 
 NO_ACCESS = Access(NONE, "not-a-member", "You are not a member of this partnership.")
@@ -442,14 +449,48 @@ def explain_access(
     return _explain(inputs, school_ids, full_only=full_only, include_admins=include_admins)
 
 
+def people_access(
+    partnership: Partnership, *, school_ids, user_ids=None, today: date | None = None
+) -> dict[tuple[int, int], Access]:
+    """What people see of some schools now, (user id, school id) to access: the answer the school's sharing
+    page lists (``who_can_see``) and every confirmation message repeats, so the two never disagree.
+
+    ``user_ids`` keeps only those people (None: everyone with at least the headline). A person of
+    ``user_ids`` with no membership of the partnership is left out: they see nothing.
+    """
+    return _people_access(_Inputs.load(partnership, today=today), school_ids, user_ids)
+
+
+def _people_access(inputs: _Inputs, school_ids, user_ids=None) -> dict[tuple[int, int], Access]:
+    wanted = None if user_ids is None else set(user_ids)
+    return {
+        key: access
+        for key, access in _explain(inputs, list(school_ids), full_only=False).items()
+        if access.at_least_headline and (wanted is None or key[0] in wanted)
+    }
+
+
 def who_can_see(partnership: Partnership, school, *, today: date | None = None) -> list[dict]:
     """The people with access to one school, as the who_can_see command and the sharing page show it."""
     inputs = _Inputs.load(partnership, today=today)
     names = {**inputs.usernames, **inputs.superusers}
+    shown = list(_people_access(inputs, [school.pk]).items())
+    full_names = {
+        pk: f"{first} {last}".strip()
+        for pk, first, last in get_user_model()
+        .objects.filter(pk__in=[user_id for (user_id, _), _ in shown])
+        .values_list("pk", "first_name", "last_name")
+    }
     rows = [
-        {"username": names[user_id], "access": access.level, "because": access.because}
-        for (user_id, school_id), access in _explain(inputs, [school.pk], full_only=False).items()
-        if school_id == school.pk and access.at_least_headline
+        {
+            "username": names[user_id],
+            "name": full_names.get(user_id) or names[user_id],
+            "access": access.level,
+            "label": access.label,
+            "because": access.because,
+            "sentence": access.sentence,
+        }
+        for (user_id, _), access in shown
     ]
     return sorted(rows, key=lambda r: (-RANK[r["access"]], r["username"]))
 
@@ -518,6 +559,23 @@ def register_entries_visible_to(user, partnership: Partnership) -> QuerySet[Conc
     return entries.filter(Q(school_id__in=own) | (~confidential & Q(school_id__in=full)))
 
 
+def register_entry_viewers(entry: ConcernRegisterEntry) -> set[int]:
+    """The ids of the people who see one register entry: ``register_entries_visible_to`` turned round, read
+    the same way (officers and platform admins; the school's own people; for an entry that is not
+    confidential, whoever holds a full grant on the school)."""
+    members = Membership.objects.for_partnership(entry.partnership).active()
+    viewers = set(members.filter(role=Role.OFFICER).values_list("user_id", flat=True))
+    viewers |= set(members.filter(role__in=SCHOOL_ROLES, school_id=entry.school_id).values_list("user_id", flat=True))
+    viewers |= set(get_user_model().objects.filter(is_superuser=True, is_active=True).values_list("pk", flat=True))
+    if not entry.is_confidential:
+        viewers |= set(
+            SchoolUserObjectPermission.objects.filter(
+                content_object_id=entry.school_id, permission__codename=DATA_PERMISSION
+            ).values_list("user_id", flat=True)
+        )
+    return viewers
+
+
 def can_see_register_entry(user, entry: ConcernRegisterEntry) -> Decision:
     if register_entries_visible_to(user, entry.partnership).filter(pk=entry.pk).exists():
         return True, "You may see this register entry."
@@ -554,7 +612,9 @@ __all__ = [
     "is_data_controller",
     "memorandum_history",
     "partner_grants_of_school",
+    "people_access",
     "register_entries_visible_to",
+    "register_entry_viewers",
     "schools_managed_by",
     "sharing_permission",
     "sharing_policy_history",

@@ -14,7 +14,7 @@ from django.utils import timezone
 from partnership.forms import form_errors
 from partnership.selectors import audit_for_object
 from schools import selectors as school_selectors
-from sharing import rules, selectors
+from sharing import outcomes, rules, selectors
 from sharing.forms import (
     MemorandumForm,
     PartnerGrantForm,
@@ -117,12 +117,24 @@ def sharing_memorandum(request, partnership_slug, urn):
     history = rules.memorandum_history(school)
     current = history[0] if history and history[0].superseded_at is None else None
     # A new answer is a new decision: only the named data controller carries over.
-    initial = {"data_controller": current.data_controller} if current is not None else {}
+    initial = (
+        {
+            "data_controller": current.data_controller,
+            "data_controller_name": current.data_controller_name,
+            "data_controller_role": current.data_controller_role,
+        }
+        if current is not None
+        else {}
+    )
     form = MemorandumForm(_posted(request), school=school, initial=initial)
     if request.method == "POST" and form.is_valid():
         record = _call(form, memorandum_record, actor=request.user, school=school, **form.cleaned_data)
         if record is not None:
-            messages.success(request, f"{school.name}: memorandum {record.get_status_display().lower()} recorded.")
+            messages.success(
+                request,
+                f"{school.name}: memorandum {record.get_status_display().lower()} recorded. "
+                + outcomes.memorandum_outcome(school),
+            )
             return redirect(_school_page(request, school))
     return render(
         request,
@@ -144,7 +156,8 @@ def sharing_support_start(request, partnership_slug):
         support = _call(form, support_start, actor=request.user, **form.cleaned_data)
         if support is not None:
             messages.success(
-                request, f"{support.supporter.name} now supports {support.supported.name}: its people see its data."
+                request,
+                f"{support.supporter.name} now supports {support.supported.name}. " + outcomes.support_outcome(support),
             )
             return redirect(_back(request, _overview(request)))
     return render(
@@ -162,7 +175,9 @@ def sharing_support_end(request, partnership_slug, support_uuid):
     if request.method == "POST" and form.is_valid():
         if _call(form, support_end, actor=request.user, support=support, **form.cleaned_data):
             messages.success(
-                request, f"The support ended: {support.supporter.name} no longer sees {support.supported.name}'s data."
+                request,
+                f"The support of {support.supported.name} by {support.supporter.name} ended. "
+                + outcomes.support_outcome(support),
             )
             return redirect(_back(request, _overview(request)))
     return render(
@@ -183,14 +198,16 @@ def sharing_partner_grant(request, partnership_slug):
     _require(rules.can_grant_partner_access(request.roles))
     initial = {}
     if request.GET.get("school"):
-        initial["schools"] = school_selectors.school_list(request.partnership).filter(urn=request.GET["school"])
+        initial["school"] = school_selectors.school_list(request.partnership).filter(urn=request.GET["school"]).first()
     form = PartnerGrantForm(_posted(request), partnership=request.partnership, initial=initial)
     if request.method == "POST" and form.is_valid():
         grants = _call(form, partner_grant, actor=request.user, **form.cleaned_data)
         if grants is not None:
-            partner = form.cleaned_data["membership"].user
+            membership = form.cleaned_data["membership"]
+            count = f"{len(grants)} school{'' if len(grants) == 1 else 's'}"
             messages.success(
-                request, f"{partner.get_full_name() or partner.username} may now see {len(grants)} school(s)."
+                request,
+                f"Access granted on {count}. " + outcomes.partner_outcome(membership, form.cleaned_data["schools"]),
             )
             return redirect(_back(request, _overview(request)))
     return render(
@@ -207,7 +224,7 @@ def sharing_partner_grant_end(request, partnership_slug, grant_uuid):
     form = ReasonForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         if _call(form, partner_grant_end, actor=request.user, grant=grant, **form.cleaned_data):
-            messages.success(request, f"The grant ended: the partner no longer sees {grant.school.name}'s data.")
+            messages.success(request, "The grant ended. " + outcomes.partner_outcome(grant.membership, [grant.school]))
             return redirect(_back(request, _overview(request)))
     return render(
         request,
@@ -232,7 +249,10 @@ def sharing_register_add(request, partnership_slug):
     if request.method == "POST" and form.is_valid():
         entry = _call(form, register_add, actor=request.user, **form.cleaned_data)
         if entry is not None:
-            messages.success(request, f"{entry.school.name} is on the Schools Causing Concern register.")
+            messages.success(
+                request,
+                f"{entry.school.name} is on the Schools Causing Concern register. " + outcomes.register_outcome(entry),
+            )
             return redirect(_back(request, _overview(request)))
     return render(
         request,
@@ -257,9 +277,8 @@ def sharing_register_notice(request, partnership_slug, entry_uuid):
             reason=data["reason"],
         )
         if recorded is not None:
-            messages.success(
-                request, f"Warning notice recorded: {entry.school.name}'s entry is no longer confidential."
-            )
+            entry.refresh_from_db()
+            messages.success(request, "Warning notice recorded. " + outcomes.register_outcome(entry))
             return redirect(_back(request, _overview(request)))
     return render(
         request,

@@ -22,10 +22,22 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from partnership.audit import audit_record_many, snapshot
+from partnership.audit_changes import field_label, shown
 from partnership.models import Partnership
 from schools.signals import schools_changed
 
 from ..models import SCHOOL_DATA_FIELDS, Grade, Phase, School, SchoolType
+
+# The changes a preview lists row by row; beyond this many it gives their count only.
+MAX_LISTED_CHANGES = 1000
+CHANGE_WORDS = {
+    "school": "School details",
+    "inspection": "Inspection",
+    "result": "Results",
+    "local": "LA data",
+    "link": "Link",
+    "benchmark": "Benchmark",
+}
 
 # DfE codes for values that are suppressed, not published or not applicable: all become NULL.
 MISSING_CODES = frozenset(
@@ -291,6 +303,8 @@ class Importer:
         self.updated: Counter = Counter()
         self.unchanged: Counter = Counter()
         self.schools_created: list[str] = []
+        self.changes: list[dict] = []  # the first MAX_LISTED_CHANGES, for the preview
+        self.changes_total = 0
         self.notes: list[str] = []
         self._seen: dict = {}
         self.schools: dict[str, School] = {}
@@ -344,7 +358,7 @@ class Importer:
     def start(self) -> None:
         """Called once the layout is known, before the first row."""
         if self.needs_year and not self.year:
-            raise FileError("Say which academic year the file holds (for example --year 2018-19).")
+            raise FileError("Say which academic year the file is for, for example 2018-19.")
 
     def clean_row(self, row: int, data: dict) -> None:
         raise NotImplementedError
@@ -494,6 +508,40 @@ class Importer:
             )
         self.created[label] += len(to_create)
         self.updated[label] += len(updates)
+        self.list_changes(model, label, to_create, updates)
+
+    def list_changes(self, model, label: str, created, updates) -> None:
+        """Keep what each row changes, in words, for the preview: the school, what, the field, old and new."""
+        object_type = model._meta.label_lower
+        by_id = {school.pk: school for school in self.schools.values()}
+
+        def school_of(obj) -> str:
+            school = obj if isinstance(obj, School) else by_id.get(getattr(obj, "school_id", None))
+            return f"{school.name} ({school.urn})" if school is not None else str(obj)
+
+        def what(obj) -> str:
+            year = getattr(obj, "academic_year", "")
+            return CHANGE_WORDS.get(label, label.capitalize()) + (f" {year}" if year else "")
+
+        for obj in created:
+            if not isinstance(obj, School):  # new schools are listed on their own
+                self._change({"school": school_of(obj), "what": what(obj), "added": True})
+        for obj, before, after in updates:
+            for name in sorted(set(before) - NOTE_FIELDS):
+                self._change(
+                    {
+                        "school": school_of(obj),
+                        "what": what(obj),
+                        "field": field_label(object_type, name),
+                        "old": shown(_plain(before[name]), object_type=object_type, key=name),
+                        "new": shown(_plain(after[name]), object_type=object_type, key=name),
+                    }
+                )
+
+    def _change(self, change: dict) -> None:
+        self.changes_total += 1
+        if len(self.changes) < MAX_LISTED_CHANGES:
+            self.changes.append(change)
 
     # ---- reporting -----------------------------------------------------------------------
     def summary(self) -> dict:
@@ -511,8 +559,15 @@ class Importer:
             "updated": dict(self.updated),
             "unchanged": dict(self.unchanged),
             "schools_created": self.schools_created,
+            "changes": self.changes,
+            "changes_total": self.changes_total,
             "notes": self.notes,
         }
+
+
+def _plain(value):
+    """A decimal as a person writes it (50, not 50.00 as the database gives it back)."""
+    return format(value.normalize(), "f") if isinstance(value, Decimal) else value
 
 
 def items_fields(items: dict) -> tuple[str, ...]:

@@ -55,7 +55,7 @@ class PerformanceImporter(SchoolRowsImporter):
                 raise FileError(f"The file name says {named} but the year given is {self.year}: check which it is.")
             self.year = self.year or named
             if not self.year:
-                raise FileError("Say which academic year the file holds (for example --year 2018-19).")
+                raise FileError("Say which academic year the file is for, for example 2018-19.")
 
     def header_columns(self, data: dict) -> dict[str, str]:
         return {f: c for f, c in self.measures[self.layout].items() if c in data}

@@ -29,7 +29,18 @@ logger = logging.getLogger(__name__)
 
 # ---- data sharing: the inputs of the sharing rules, and the guardian grants derived from them ----------
 
-MEMORANDUM_FIELDS = ("school", "status", "signed_on", "governors_minute_ref", "data_controller", "note")
+MEMORANDUM_FIELDS = (
+    "school",
+    "status",
+    "signed_on",
+    "governors_minute_ref",
+    "signatory_name",
+    "signatory_role",
+    "data_controller",
+    "data_controller_name",
+    "data_controller_role",
+    "note",
+)
 SUPPORT_FIELDS = ("supporter", "supported", "purpose", "starts_on", "ends_on", "ended_at", "end_reason")
 GRANT_FIELDS = ("membership", "school", "access", "starts_on", "ends_on", "reason", "ended_at", "end_reason")
 POLICY_FIELDS = ("version", *SharingPolicy.RULES)
@@ -77,8 +88,16 @@ def memorandum_record(
     governors_minute_ref: str = "",
     data_controller=None,
     note: str = "",
+    signatory_name: str = "",
+    signatory_role: str = "",
+    data_controller_name: str = "",
+    data_controller_role: str = "",
 ) -> MemorandumStatus:
-    """Record a school's answer to the memorandum; the previous answer is kept, marked superseded."""
+    """Record a school's answer to the memorandum; the previous answer is kept, marked superseded.
+
+    The signatory and the data controller are named in words (name and role), whether or not they have an
+    account; ``data_controller`` is the controller's account when they have one, which lets them manage
+    the school's sharing."""
     from sharing.rules import can_manage_sharing
 
     partnership = school.partnership
@@ -101,6 +120,10 @@ def memorandum_record(
         signed_on=signed_on,
         governors_minute_ref=governors_minute_ref,
         data_controller=data_controller,
+        signatory_name=signatory_name.strip(),
+        signatory_role=signatory_role.strip(),
+        data_controller_name=data_controller_name.strip(),
+        data_controller_role=data_controller_role.strip(),
         note=note,
         recorded_by=person(actor),
         recorded_at=now,

@@ -17,7 +17,7 @@ from sharing.models import (
     SupportRelationship,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quick_letters")]
 SLUGS = ("calderdale", "oldham", "milton-keynes")
 
 
@@ -32,7 +32,7 @@ def test_every_partnership_shows_every_rule():
         declined = current.get(status="declined").school
         support = SupportRelationship.objects.for_partnership(p).get()
         grant = StrategicPartnerGrant.objects.for_partnership(p).select_related("membership__user").first()
-        entry = ConcernRegisterEntry.objects.for_partnership(p).get()
+        entry = ConcernRegisterEntry.objects.for_partnership(p).get(reason_kind="other")
         head = Membership.objects.for_partnership(p).get(role="head").user
         partner = Membership.objects.for_partnership(p).get(role="partner").user
         assert grant.membership.user == partner
@@ -57,7 +57,7 @@ def test_every_demo_account_can_open_the_sharing_page_of_every_demo_case(client)
         schools = {
             MemorandumStatus.objects.for_partnership(p).get(status="declined").school,
             SupportRelationship.objects.for_partnership(p).get().supported,
-            ConcernRegisterEntry.objects.for_partnership(p).get().school,
+            ConcernRegisterEntry.objects.for_partnership(p).get(reason_kind="other").school,
             StrategicPartnerGrant.objects.for_partnership(p).first().school,
         }
         for user in User.objects.filter(memberships__partnership=p).distinct():

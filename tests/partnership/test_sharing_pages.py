@@ -8,6 +8,7 @@ the field and change nothing. The scene is test_sharing's (see its docstring).
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from guardian.core import ObjectPermissionChecker
 
@@ -33,6 +34,7 @@ from tests.factories import SYSTEM
 from .test_sharing import build_scene, school_person
 
 FULL, HEADLINE = rules.FULL, rules.HEADLINE
+User = get_user_model()
 NOT_MANAGERS = ("board", "clusterlead", "clusterofficer", "governor", "partner")
 
 
@@ -177,6 +179,10 @@ def test_officer_records_a_signature_and_the_school_joins_the_signed_schools(
                 "signed_on": d(scene.today),
                 "governors_minute_ref": "FGB 2023/7",
                 "data_controller": controller.username,
+                "signatory_name": "Grace Okafor",
+                "signatory_role": "Chair of governors",
+                "data_controller_name": "Tom Reed",
+                "data_controller_role": "Headteacher",
                 "note": "",
             },
         )
@@ -209,7 +215,18 @@ def test_a_head_records_that_their_school_withdrew_with_the_reason_and_sees_the_
 @pytest.mark.parametrize(
     ("data", "fields"),
     [
-        ({"status": "signed"}, {"signed_on", "governors_minute_ref", "data_controller"}),
+        (
+            {"status": "signed"},
+            {
+                "signed_on",
+                "governors_minute_ref",
+                "signatory_name",
+                "signatory_role",
+                "data_controller_name",
+                "data_controller_role",
+            },
+        ),
+        ({"status": "signed", "signatory_name": "  ", "data_controller_role": "Head"}, {"signatory_name"}),
         ({"status": "declined"}, {"note"}),
         ({}, {"status"}),
         ({"status": "signed", "signed_on": "31/02/2023", "governors_minute_ref": "FGB 1"}, {"signed_on"}),
@@ -401,13 +418,15 @@ def test_officer_grants_a_partner_schools_and_ends_one(scene, login, django_capt
     assert rules.access_for(partner, peer).level == HEADLINE
     client = login(scene.world.a.users["officer"])
     form = client.get(page(scene, "sharing_partner_grant", query=f"?school={peer.urn}"))
-    assert list(form.context["form"].initial["schools"]) == [peer]
+    assert form.context["form"].initial["school"] == peer
+    # The cluster holds own, peer and the declined school: peer, picked as well, is granted once.
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             page(scene, "sharing_partner_grant"),
             {
                 "membership": str(membership.uuid),
-                "schools": [own.urn, peer.urn],
+                "school": peer.urn,
+                "cluster": scene.world.a.cluster.slug,
                 "access": "full",
                 "starts_on": d(scene.today),
                 "reason": "The diocese supports both schools.",
@@ -433,8 +452,9 @@ def test_officer_grants_a_partner_schools_and_ends_one(scene, login, django_capt
     ("change", "field"),
     [
         ({"membership": ""}, "membership"),
-        ({"schools": []}, "schools"),
-        ({"schools": ["902001"]}, "schools"),  # another partnership's school
+        ({"school": "", "cluster": ""}, "school"),
+        ({"school": "902001"}, "school"),  # another partnership's school
+        ({"cluster": "no-such-cluster"}, "cluster"),
         ({"reason": ""}, "reason"),
         ({"access": "everything"}, "access"),
         ({"starts_on": ""}, "starts_on"),
@@ -448,7 +468,7 @@ def test_partner_grant_errors_name_the_field_and_save_nothing(scene, login, chan
         change = {"membership": str(scene.world.a.users["head"].memberships.get().uuid)}
     data = {
         "membership": str(membership.uuid),
-        "schools": [scene.schools["own"].urn],
+        "school": scene.schools["own"].urn,
         "access": "full",
         "starts_on": d(scene.today),
         "reason": "Agreed by the board.",
@@ -629,6 +649,24 @@ def test_the_school_sharing_page_links_each_action_to_those_who_may_take_it(scen
     assert not any(link in board for link in links.values())
 
 
+@pytest.mark.parametrize("who", ["board", "clusterlead", "partner", "peer_head"])
+def test_the_memoranda_names_and_minute_show_only_to_those_who_manage_the_school(scene, login, who):
+    """The school's sharing page shows its data controller, signatory and governors' minute to the LA and the
+    school's own head (who manage its sharing), as the overview does, and to nobody else."""
+    school = scene.world.a.school
+    controller = scene.world.a.users["head"]
+    url = page(scene, "sharing_detail", school.urn)
+    for manager in (scene.world.a.users["officer"], controller):
+        body = login(manager).get(url).content.decode()
+        assert "FGB 2022/14" in body and "Data controller" in body, manager
+    person = scene.world.a.users.get(who) or User.objects.get(username="peerhead.alpha")
+    response = login(person).get(url)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "FGB 2022/14" not in body and "Data controller" not in body
+    assert controller.get_full_name() not in body and controller.username not in body
+
+
 def test_every_page_renders_for_an_officer_with_no_javascript_needed(scene, login):
     """Each page is a plain form: method post, a CSRF token, and no script of its own."""
     support = SupportRelationship.objects.get(supported=scene.schools["supported"])
@@ -651,7 +689,11 @@ def test_every_page_renders_for_an_officer_with_no_javascript_needed(scene, logi
         body = response.content.decode()
         assert response.status_code == 200, url
         assert '<form method="post" novalidate>' in body and "csrfmiddlewaretoken" in body, url
-        assert body.count("<script") == 1, url  # base.html's progressive enhancement only
+        picker = "data-school-picker" in body
+        # base.html's progressive enhancement, and on a page with a school picker its two scripts, over a plain
+        # select that works without them.
+        assert body.count("<script") == (3 if picker else 1), url
+        assert not picker or "accessible-autocomplete.min.js" in body, url
 
 
 def test_a_school_with_nobody_to_name_says_so(scene, login):
@@ -661,6 +703,35 @@ def test_a_school_with_nobody_to_name_says_so(scene, login):
         .content.decode()
     )
     assert "Nobody at Supported School has an account yet" in body
+
+
+def test_a_school_with_nobody_with_an_account_can_sign_naming_its_controller(
+    scene, login, django_capture_on_commit_callbacks
+):
+    school = scene.schools["supported"]
+    client = login(scene.world.a.users["officer"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            page(scene, "sharing_memorandum", school.urn),
+            {
+                "status": "signed",
+                "signed_on": d(scene.today),
+                "governors_minute_ref": "FGB 2024/2",
+                "signatory_name": "Grace Okafor",
+                "signatory_role": "Chair of governors",
+                "data_controller_name": "Tom Reed",
+                "data_controller_role": "Headteacher",
+            },
+        )
+    assert response.status_code == 302
+    current = MemorandumStatus.objects.get(school=school, superseded_at__isnull=True)
+    assert current.data_controller is None and current.controller == "Tom Reed, Headteacher"
+    detail = client.get(page(scene, "sharing_detail", school.urn)).content.decode()
+    assert "Grace Okafor, Chair of governors" in detail and "Tom Reed, Headteacher" in detail
+    overview = client.get(page(scene, "sharing_overview")).content.decode()
+    assert "Tom Reed, Headteacher" in overview
+    event = AuditEvent.objects.get(action="memorandum.record", object_id=str(current.pk))
+    assert event.after["signatory_name"] == "Grace Okafor" and event.after["data_controller_role"] == "Headteacher"
 
 
 def test_recording_through_the_pages_keeps_the_guardian_rows_equal_to_the_rules(
@@ -676,6 +747,10 @@ def test_recording_through_the_pages_keeps_the_guardian_rows_equal_to_the_rules(
                 "signed_on": d(scene.today),
                 "governors_minute_ref": "FGB 3",
                 "data_controller": scene.declined_head.username,
+                "signatory_name": "Grace Okafor",
+                "signatory_role": "Chair of governors",
+                "data_controller_name": "Tom Reed",
+                "data_controller_role": "Headteacher",
             },
         )
         client.post(

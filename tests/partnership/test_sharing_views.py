@@ -29,7 +29,10 @@ def test_who_can_see_command_prints_the_rules_answer(scene):
     out = StringIO()
     call_command("who_can_see", "--partnership", scene.partnership.slug, "--urn", school.urn, stdout=out)
     printed = json.loads(out.getvalue())
-    assert printed == rules.who_can_see(scene.partnership, school)
+    assert printed == [
+        {key: row[key] for key in ("username", "access", "because")}
+        for row in rules.who_can_see(scene.partnership, school)
+    ]
     by_name = {row["username"]: row for row in printed}
     assert set(printed[0]) == {"username", "access", "because"}
     assert by_name["head.alpha"] == {
@@ -120,7 +123,10 @@ def test_others_see_why_they_can_see_it_and_nothing_else(scene, login, who, targ
     assert response.status_code == 200  # a headline-only person gets a page with a message, not an error
     body = response.content.decode()
     assert "Why you can see this school" in body
-    assert level_text in body and f"(rule: {rule})" in body
+    assert level_text in body
+    # the reason in words, never the rule's code
+    assert rules.access_for(scene.world.a.users[who], scene.schools[target]).sentence in body.replace("&#x27;", "'")
+    assert f"rule: {rule}" not in body
     assert "Everyone who can see it" not in body
     assert "Who has viewed the school" not in body
 

@@ -20,7 +20,8 @@ pytestmark = pytest.mark.django_db
 
 def rows_of(response) -> list[dict]:
     assert response.status_code == 200, response.status_code
-    return list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert response.content.startswith("\ufeff".encode()), "UTF-8 with a byte-order mark, as every export"
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 def export(client, world, **params):

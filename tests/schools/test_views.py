@@ -112,7 +112,7 @@ def test_cluster_page_headlines(world, login, django_assert_num_queries):
     client = login(world.a.users["clusterlead"])
     url = reverse("cluster_detail", args=[world.a.partnership.slug, cluster.slug])
     client.get(url)
-    with django_assert_num_queries(15):  # the same with 40 members as with 4: see the test below
+    with django_assert_num_queries(17):  # the same with 40 members as with 4: see the test below
         response = client.get(reverse("cluster_detail", args=[world.a.partnership.slug, cluster.slug]))
     headlines = response.context["headlines"]
     assert dict(headlines["grades"]) == {"Outstanding": 10, "Good": 10, "Requires improvement": 10, "Inadequate": 10}
@@ -126,7 +126,7 @@ def test_cluster_page_queries_do_not_grow_with_members(world, login, django_asse
     client = login(world.a.users["clusterlead"])
     url = reverse("cluster_detail", args=[world.a.partnership.slug, cluster.slug])
     client.get(url)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(17):
         assert client.get(url).status_code == 200
 
 
@@ -222,7 +222,7 @@ def test_platform_admin_may_import(world, login, django_capture_on_commit_callba
 
 def test_local_data_template(world, login, run):
     response = login(world.a.users["officer"]).get(reverse("import_template", args=[world.a.partnership.slug]))
-    lines = response.content.decode().splitlines()
+    lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0] == (
         "URN,Academic year,Self-evaluation grade,SEF validated grade,Finance concern,Complaints,Outward facing,"
         "Teaching quality,Leadership and governance,Likely next Ofsted grade,Behaviour concern,"
@@ -313,3 +313,37 @@ def test_category_filter_lists_only_categories_the_person_may_see(world, login):
     refused = head.get(url, {"category": "RED"})
     assert "category" in refused.context["form"].errors  # not a choice for them: nothing is filtered by it
     assert len(refused.context["page"]) == 2
+
+
+def test_the_preview_lists_each_change_with_old_and_new_values(
+    world, login, monkeypatch, django_capture_on_commit_callbacks
+):
+    PerformanceResult.objects.create(
+        partnership=world.a.partnership,
+        school=world.a.school,
+        academic_year="2018-19",
+        ks2_rwm_expected_pct=Decimal("50"),
+    )
+    client = login(world.a.users["officer"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _upload(client, world, "ks2_raw_small.csv", "ks2", "2018-19")
+    run = ImportRun.objects.get()
+    listed = run.summary["changes"]
+    assert run.summary["changes_total"] == len(listed)
+    rwm = next(c for c in listed if c["school"] == "Alpha Primary School (901001)" and "RWM" in c["field"].upper())
+    assert (rwm["what"], rwm["old"], rwm["new"]) == ("Results 2018-19", "50", "63")
+    assert {"school": "New Brook Junior School (901010)", "what": "Results 2018-19", "added": True} in listed
+    page = client.get(response.url).content.decode()
+    assert "Each change it would make" in page and f"{len(listed)} changes to schools' records" in page
+    assert f"<td>{rwm['field']}</td><td>50</td><td>63</td>" in page
+    assert "Added: a new record" in page and "schools not known before would be created" in page
+
+    monkeypatch.setattr("schools.importers.base.MAX_LISTED_CHANGES", 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _upload(client, world, "ks2_raw_small.csv", "ks2", "2018-19")
+    capped = ImportRun.objects.order_by("-created_at", "-id").first()
+    assert len(capped.summary["changes"]) == 2 and capped.summary["changes_total"] == len(listed)
+    assert (
+        f"{len(listed)} changes to schools' records: the first 2 are listed"
+        in client.get(response.url).content.decode()
+    )

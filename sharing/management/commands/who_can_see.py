@@ -7,6 +7,9 @@ from partnership.scoping import partnership_scope
 from schools.models import School
 from sharing.rules import who_can_see
 
+# What the command prints of each person: the contract scripts read.
+PRINTED = ("username", "access", "because")
+
 
 class Command(BaseCommand):
     help = "Print, as JSON, everyone who can see a school and the sharing rule that lets them."
@@ -23,4 +26,5 @@ class Command(BaseCommand):
             school = School.objects.for_partnership(tenant).filter(urn=urn).first()
             if school is None:
                 raise CommandError(f"No school with URN {urn} in {tenant.name}.")
-            self.stdout.write(json.dumps(who_can_see(tenant, school), indent=2))
+            rows = [{key: row[key] for key in PRINTED} for row in who_can_see(tenant, school)]
+            self.stdout.write(json.dumps(rows, indent=2))
