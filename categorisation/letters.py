@@ -36,6 +36,18 @@ from .runs import can_run_categorisation
 ACADEMY_TYPES = {"academy", "free"}
 
 
+def can_read_letter(*, officer: bool, own_school: bool, school_name: str, access) -> Decision:
+    """Whether a person may download a school's letter, and why not: the LA, and the school's own headteacher
+    and governors while they have full access to its data (``access``, the sharing rules' answer). The letter
+    view checks it, and every page that links to a letter asks it first, so no link leads to a refusal."""
+    if not officer and not own_school:
+        return False, "A school's letter is for the LA and the school's own headteacher and governors."
+    if access is None or not access.is_full:
+        sentence = access.sentence if access is not None else "you have no access to its data."
+        return False, f"You cannot see {school_name}'s categorisation: {sentence}"
+    return True, "The letter is for the LA and the school's own headteacher and governors."
+
+
 def recipients(school) -> list[str]:
     """Who the letter is addressed to, by role (never a person's name from the data)."""
     lines = [f"The Headteacher, {school.name}", f"The Chair of Governors, {school.name}"]

@@ -18,6 +18,12 @@ from .engine import FrameworkError, validate_framework
 
 
 class Framework(TenantModel):
+    constraint_messages = {
+        "framework_slug_unique_in_partnership": (
+            "The partnership already has a framework with this short name: choose another."
+        ),
+    }
+
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     slug = models.SlugField(max_length=60)
     name = models.CharField(max_length=200)
@@ -40,6 +46,14 @@ class Framework(TenantModel):
 
 
 class FrameworkVersion(TenantModel):
+    constraint_messages = {
+        "framework_version_number_unique": "This framework already has a version with this number.",
+        "framework_one_draft": "This framework already has a draft: carry on with it, or discard it first.",
+        "framework_version_number_iff_published": (
+            "A draft has no version number; a published version has a number and a publication date."
+        ),
+    }
+
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
@@ -114,6 +128,13 @@ class Run(TenantModel):
         DONE = "done", "Written"
         FAILED = "failed", "Failed"
 
+    class Confirming(models.TextChoices):
+        NONE = "", "Not yet"
+        QUEUED = "queued", "Waiting to be confirmed"
+        CONFIRMING = "confirming", "Being confirmed"
+        DONE = "done", "Confirmed"
+        FAILED = "failed", "Confirming stopped"
+
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     framework_version = models.ForeignKey(FrameworkVersion, on_delete=models.PROTECT, related_name="runs")
     academic_year = models.CharField(max_length=7, validators=[validate_academic_year])
@@ -133,6 +154,20 @@ class Run(TenantModel):
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Confirming is asked for by an officer (who, when, why) and done by a task, batch by batch: confirmed_at
+    # is set only once every result is confirmed and the register entries are made.
+    confirm_status = models.CharField(max_length=10, choices=Confirming.choices, blank=True, default=Confirming.NONE)
+    confirm_requested_at = models.DateTimeField(null=True, blank=True)
+    confirm_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirm_note = models.TextField(blank=True, help_text="What the officer who confirmed noted for the record.")
+    confirm_total = models.PositiveIntegerField(default=0)
+    confirm_done = models.PositiveIntegerField(default=0)
+    confirm_heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="When confirming was queued, claimed or last confirmed a batch."
+    )
+    confirm_error = models.TextField(blank=True, help_text="Why confirming last stopped.")
     letters_status = models.CharField(max_length=10, choices=Letters.choices, blank=True, default=Letters.NONE)
     letters_heartbeat_at = models.DateTimeField(
         null=True, blank=True, help_text="When the worker writing the letters last wrote one (or claimed the work)."
@@ -146,6 +181,12 @@ class Run(TenantModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     withdraw_reason = models.TextField(blank=True)
+    self_assessment_due = models.DateField(
+        "self-assessments due by",
+        null=True,
+        blank=True,
+        help_text="The date by which schools submit their self-assessment; set by the LA.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -163,6 +204,11 @@ class Run(TenantModel):
     def is_working(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
+    @property
+    def is_confirming(self) -> bool:
+        """An officer confirmed it and the task has not finished fixing the categories."""
+        return self.confirm_status in (self.Confirming.QUEUED, self.Confirming.CONFIRMING)
+
     def clean(self) -> None:
         if self.framework_version_id and self.partnership_id:
             if self.framework_version.partnership_id != self.partnership_id:
@@ -173,6 +219,10 @@ class Run(TenantModel):
 
 class Result(TenantModel):
     """A school's category in a run: the computed one, why, and what moderation made of it."""
+
+    constraint_messages = {
+        "one_result_per_school_per_run": "This run already has a result for the school.",
+    }
 
     class Status(models.TextChoices):
         PROVISIONAL = "provisional", "Provisional"
@@ -223,21 +273,38 @@ class Result(TenantModel):
 
 
 class SelfAssessment(TenantModel):
-    """The school's own category for a year under a framework, with its evidence per criterion."""
+    """The school's own category for a year under a framework, with its evidence per criterion.
+
+    A draft is the headteacher's work in progress: only the school's own people see it, and everything
+    else (the reveal of the LA's category, flags, counts of schools not self-assessed) treats it as not
+    submitted. ``submitted_at`` is set when it is submitted; ``saved_at`` whenever it is saved."""
+
+    constraint_messages = {
+        "one_self_assessment_per_school_year": (
+            "The school has already self-assessed for this year under this framework: change that self-assessment "
+            "instead."
+        ),
+    }
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="self_assessments")
     school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="self_assessments")
     academic_year = models.CharField(max_length=7, validators=[validate_academic_year])
-    category = models.CharField(max_length=20)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUBMITTED)
+    category = models.CharField(max_length=20, blank=True)
     evidence = models.JSONField(default=dict, blank=True, help_text="criterion id: the school's evidence")
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    submitted_at = models.DateTimeField()
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    saved_at = models.DateTimeField(null=True, blank=True, help_text="When it was last saved, draft or submitted.")
 
     class Meta:
-        ordering = ["-submitted_at"]
+        ordering = ["-saved_at"]
         constraints = [
             models.UniqueConstraint(
                 fields=["framework", "school", "academic_year"], name="one_self_assessment_per_school_year"
@@ -245,7 +312,16 @@ class SelfAssessment(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"Self-assessment of {self.school} {self.academic_year}: {self.category}"
+        draft = " (draft)" if self.status == self.Status.DRAFT else ""
+        return f"Self-assessment of {self.school} {self.academic_year}: {self.category or 'no category'}{draft}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    def clean(self) -> None:
+        if self.status == self.Status.SUBMITTED and not self.category:
+            raise ValidationError({"category": "Choose the category you think fits."})
 
 
 class ModerationNote(TenantModel):

@@ -10,7 +10,7 @@ not grow with the number of schools, and running the same run again never makes 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
+from datetime import date, timedelta
 
 import orjson
 from django.core.exceptions import ValidationError
@@ -23,7 +23,6 @@ from partnership.audit import audit_record, audit_record_many, snapshot
 from partnership.models import Partnership, validate_academic_year
 from partnership.permissions import require
 from partnership.roles import Decision, Role, officers_only
-from sharing.services import register_from_categorisation
 
 from .engine import Categoriser, FactsError, FrameworkError
 from .facts_source import facts_for_partnership
@@ -32,7 +31,16 @@ from .selectors import confirmed_runs
 
 BATCH_SIZE = 250
 STALE_AFTER = timedelta(minutes=35)  # longer than the task's hard time limit: the worker is gone
-RUN_FIELDS = ("framework_version", "academic_year", "status", "attempt", "total", "done_count")
+RUN_FIELDS = (
+    "framework_version",
+    "academic_year",
+    "status",
+    "attempt",
+    "total",
+    "done_count",
+    "self_assessment_due",
+)
+SELF_ASSESSMENT_WEEKS = timedelta(weeks=4)  # the default time schools have to self-assess
 RESULT_FIELDS = ("computed_category", "status", "final_category", "override_reason")
 COMPUTED_FIELDS = [
     "framework_version",
@@ -48,6 +56,7 @@ COMPUTED_FIELDS = [
     "status",
 ]
 SETTLED = frozenset({Result.Status.AGREED, Result.Status.CONFIRMED})
+CONFIRMING = (Run.Confirming.QUEUED, Run.Confirming.CONFIRMING)
 
 
 # ---- permissions: pure functions of the actor's roles -----------------------------------------------
@@ -85,11 +94,18 @@ def confirmed_run_of_year(partnership: Partnership, academic_year: str) -> Run |
 
 @transaction.atomic
 def run_start(
-    *, actor, partnership: Partnership, framework_version: FrameworkVersion, academic_year: str, reason: str = ""
+    *,
+    actor,
+    partnership: Partnership,
+    framework_version: FrameworkVersion,
+    academic_year: str,
+    reason: str = "",
+    self_assessment_due: date | None = None,
 ) -> Run:
     """Queue a run of every school of the partnership with a published version for a year. A year that
     already has confirmed results is run again only with a reason: until the new run is confirmed,
-    everyone but the LA goes on seeing the confirmed results."""
+    everyone but the LA goes on seeing the confirmed results. Schools self-assess by
+    ``self_assessment_due``: by default four weeks from today."""
     require(can_run_categorisation(actor_roles(actor, partnership)))
     reason = (reason or "").strip()
     confirmed = confirmed_run_of_year(partnership, academic_year)
@@ -112,7 +128,9 @@ def run_start(
         academic_year=academic_year,
         started_by=person(actor),
         start_reason=reason,
+        self_assessment_due=self_assessment_due or timezone.localdate() + SELF_ASSESSMENT_WEEKS,
     )
+    _check_due(run.self_assessment_due)
     run.full_clean()
     run.save()
     audit_record(
@@ -158,9 +176,41 @@ def can_withdraw_run(roles, run: Run) -> Decision:
         return allowed, why
     if run.status == Run.Status.WITHDRAWN:
         return False, "This run is already withdrawn."
-    if run.confirmed_at:
+    if run.confirmed_at or run.is_confirming:
         return False, "A confirmed run cannot be withdrawn: its results are final and its letters written."
     return True, "An officer can withdraw a run that was started by mistake, until it is confirmed."
+
+
+def _check_due(due: date) -> None:
+    if due < timezone.localdate():
+        raise ValidationError({"self_assessment_due": "The due date for self-assessments cannot be in the past."})
+
+
+@transaction.atomic
+def run_set_due_date(*, actor, run: Run, self_assessment_due: date) -> Run:
+    """Set the date by which schools submit their self-assessment for the run (officers only)."""
+    require(can_run_categorisation(actor_roles(actor, run.partnership)))
+    run = Run.objects.select_for_update().get(pk=run.pk)
+    if run.status == Run.Status.WITHDRAWN:
+        raise ValidationError("This run was withdrawn: its due date no longer matters.")
+    if run.confirmed_at is not None:
+        raise ValidationError("This run is confirmed: self-assessments are closed.")
+    if self_assessment_due == run.self_assessment_due:
+        return run
+    _check_due(self_assessment_due)
+    before = snapshot(run, ("self_assessment_due",))
+    run.self_assessment_due = self_assessment_due
+    run.full_clean()
+    run.save(update_fields=["self_assessment_due"])
+    audit_record(
+        actor=actor,
+        partnership=run.partnership,
+        obj=run,
+        action="categorisation.run.due_date",
+        before=before,
+        after=snapshot(run, ("self_assessment_due",)),
+    )
+    return run
 
 
 @transaction.atomic
@@ -439,49 +489,132 @@ def engine_facts(facts: dict) -> dict:
 
 def _self_assessed(framework_id: int, year: str) -> dict[int, str]:
     return dict(
-        SelfAssessment.objects.filter(framework_id=framework_id, academic_year=year).values_list(
-            "school_id", "category"
-        )
+        SelfAssessment.objects.filter(
+            framework_id=framework_id, academic_year=year, status=SelfAssessment.Status.SUBMITTED
+        ).values_list("school_id", "category")
     )
 
 
 # ---- self-assessment and moderation ----------------------------------------------------------------
 
+SELF_ASSESSMENT_FIELDS = ("status", "category", "evidence")
 
-@transaction.atomic
-def self_assessment_submit(*, actor, result: Result, category: str, evidence: dict[str, str]) -> SelfAssessment:
-    """The head's own category for the school and year, with evidence per criterion. Flags the school's
-    unconfirmed results under the same framework whose computed category differs."""
-    school, version = result.school, result.framework_version
-    require(can_self_assess(actor, school))
+
+def _criteria(version: FrameworkVersion) -> list[tuple[dict, dict]]:
+    """(category, criterion) for each criterion of the framework, in its order."""
+    return [(cat, crit) for cat in version.definition["categories"] for crit in cat.get("criteria", [])]
+
+
+def self_assessment_missing(version: FrameworkVersion, *, category: str, evidence: dict) -> dict[str, str]:
+    """What a submission still lacks, in words, keyed by what it is about: "category", or "evidence:<id>"
+    (the criterion whose box a reader is sent to). Empty when it can be submitted."""
+    missing = {}
+    if not category:
+        missing["category"] = "Choose the category you think fits."
+    if not evidence:
+        criteria = _criteria(version)
+        own = [crit for cat, crit in criteria if cat["code"] == category]
+        if own:
+            names = " or ".join(f"“{crit['label']}”" for crit in own[:3])
+            missing[f"evidence:{own[0]['id']}"] = (
+                f"Give your evidence for {names}, or for another criterion that applies to the school."
+            )
+        elif criteria:
+            missing[f"evidence:{criteria[0][1]['id']}"] = (
+                "Give your evidence for at least one criterion that applies to the school."
+            )
+        else:
+            missing["evidence"] = "Give your evidence for at least one criterion."
+    return missing
+
+
+def _self_assessment_checked(actor, result: Result, category: str, evidence) -> tuple[str, dict[str, str]]:
+    """The permission and confirmation checks both saves share; returns the category and the evidence
+    cleaned (stripped, empty boxes dropped), or refuses with what is wrong."""
+    require(can_self_assess(actor, result.school))
     if result.status == Result.Status.CONFIRMED:
         raise ValidationError("The category is confirmed: the self-assessment can no longer be changed.")
+    if Run.objects.filter(pk=result.run_id, confirm_status__in=CONFIRMING).exists():
+        raise ValidationError("The LA is confirming the categories now: the self-assessment can no longer be changed.")
+    version = result.framework_version
+    category = (category or "").strip()
     codes = _categories(version)
-    if category not in codes:
+    if category and category not in codes:
         raise ValidationError({"category": f"Choose one of {', '.join(codes)}."})
-    criteria = {c["id"] for cat in version.definition["categories"] for c in cat.get("criteria", [])}
+    criteria = {crit["id"] for _, crit in _criteria(version)}
     evidence = {k: v.strip() for k, v in (evidence or {}).items() if isinstance(v, str) and v.strip()}
     unknown = sorted(set(evidence) - criteria)
     if unknown:
         raise ValidationError({"evidence": f"Unknown criteria: {', '.join(unknown)}."})
-    if not evidence:
-        raise ValidationError({"evidence": "Give evidence for at least one criterion."})
-    existing = (
+    return category, evidence
+
+
+def _existing_assessment(result: Result) -> SelfAssessment | None:
+    return (
         SelfAssessment.objects.select_for_update()
         .filter(
             partnership=result.partnership,
-            framework=version.framework,
-            school=school,
+            framework=result.framework_version.framework,
+            school=result.school,
             academic_year=result.academic_year,
         )
         .first()
     )
-    before = snapshot(existing, ("category", "evidence")) if existing else None
+
+
+@transaction.atomic
+def self_assessment_save_draft(
+    *, actor, result: Result, category: str = "", evidence: dict[str, str] | None = None
+) -> SelfAssessment:
+    """Keep the head's unfinished self-assessment to come back to. A draft may lack the category and
+    evidence; it is seen only by the school's own people and counts nowhere as submitted. Once the
+    self-assessment is submitted, a change is submitted again, not kept as a draft."""
+    category, evidence = _self_assessment_checked(actor, result, category, evidence)
+    existing = _existing_assessment(result)
+    if existing is not None and existing.status == SelfAssessment.Status.SUBMITTED:
+        raise ValidationError(
+            "The self-assessment is already submitted: make your changes and submit it again to update it."
+        )
+    before = snapshot(existing, SELF_ASSESSMENT_FIELDS) if existing else None
+    assessment = existing or SelfAssessment(
+        partnership=result.partnership,
+        framework=result.framework_version.framework,
+        school=result.school,
+        academic_year=result.academic_year,
+    )
+    assessment.status, assessment.category, assessment.evidence = SelfAssessment.Status.DRAFT, category, evidence
+    assessment.saved_at = timezone.now()
+    assessment.full_clean()
+    assessment.save()
+    audit_record(
+        actor=actor,
+        partnership=result.partnership,
+        obj=assessment,
+        action="categorisation.self_assess.draft",
+        before=before,
+        after=snapshot(assessment, SELF_ASSESSMENT_FIELDS),
+    )
+    return assessment
+
+
+@transaction.atomic
+def self_assessment_submit(*, actor, result: Result, category: str, evidence: dict[str, str]) -> SelfAssessment:
+    """The head's own category for the school and year, with evidence per criterion (submitting a saved
+    draft, or changing a submitted self-assessment). Flags the school's unconfirmed results under the same
+    framework whose computed category differs."""
+    school, version = result.school, result.framework_version
+    category, evidence = _self_assessment_checked(actor, result, category, evidence)
+    missing = self_assessment_missing(version, category=category, evidence=evidence)
+    if missing:
+        raise ValidationError({key.partition(":")[0]: message for key, message in missing.items()})
+    existing = _existing_assessment(result)
+    before = snapshot(existing, SELF_ASSESSMENT_FIELDS) if existing else None
     assessment = existing or SelfAssessment(
         partnership=result.partnership, framework=version.framework, school=school, academic_year=result.academic_year
     )
-    assessment.category, assessment.evidence = category, evidence
-    assessment.submitted_by, assessment.submitted_at = actor, timezone.now()
+    assessment.status, assessment.category, assessment.evidence = SelfAssessment.Status.SUBMITTED, category, evidence
+    now = timezone.now()
+    assessment.submitted_by, assessment.submitted_at, assessment.saved_at = actor, now, now
     assessment.full_clean()
     assessment.save()
     audit_record(
@@ -490,7 +623,7 @@ def self_assessment_submit(*, actor, result: Result, category: str, evidence: di
         obj=assessment,
         action="categorisation.self_assess",
         before=before,
-        after=snapshot(assessment, ("category", "evidence")),
+        after=snapshot(assessment, SELF_ASSESSMENT_FIELDS),
     )
     open_results = Result.objects.for_partnership(result.partnership).filter(
         school=school,
@@ -521,11 +654,17 @@ def result_moderate(*, actor, result: Result, note: str, agreed_category: str, o
     """Record the discussion with the school and the agreed category; differing from the computed
     category is an override and needs a reason."""
     require(can_run_categorisation(actor_roles(actor, result.partnership)))
-    result = Result.objects.select_for_update().select_related("school", "framework_version", "run").get(pk=result.pk)
+    result = (
+        Result.objects.select_for_update(of=("self",))
+        .select_related("school", "framework_version", "run")
+        .get(pk=result.pk)
+    )
     if result.status == Result.Status.CONFIRMED:
         raise ValidationError("This result is confirmed: it can no longer be moderated.")
     if result.run.status != Run.Status.DONE:
         raise ValidationError("The run has not finished: moderate once every school is categorised.")
+    if result.run.is_confirming:
+        raise ValidationError("The results are being confirmed now: they can no longer be moderated.")
     errors = {}
     if not note.strip():
         errors["note"] = "Record what was discussed with the school."
@@ -566,19 +705,31 @@ def result_moderate(*, actor, result: Result, note: str, agreed_category: str, o
     return result
 
 
-@transaction.atomic
-def results_confirm(*, actor, run: Run) -> int:
-    """Confirm every result of a finished run, then queue the letters. Refused, naming the schools, while
-    any is flagged for discussion or has no category. Returns how many results were confirmed."""
-    require(can_run_categorisation(actor_roles(actor, run.partnership)))
-    run = Run.objects.select_for_update().get(pk=run.pk)
+def confirm_refusal(run: Run) -> str | None:
+    """Why the run cannot be confirmed now, or None: it must be finished, not withdrawn, not confirmed or being
+    confirmed, and no school may be flagged for discussion or have no category (each named, up to ten)."""
+    if run.status == Run.Status.WITHDRAWN:
+        return "This run was withdrawn: it cannot be confirmed."
     if run.status != Run.Status.DONE:
-        raise ValidationError("The run has not finished: wait for it before confirming.")
+        return "The run has not finished: wait for it before confirming."
     if run.confirmed_at:
-        raise ValidationError("These results are already confirmed.")
-    results = list(Result.objects.filter(run=run).select_related("school"))
-    flagged = [r.school.name for r in results if r.status == Result.Status.FLAGGED]
-    undecided = [r.school.name for r in results if r.status != Result.Status.FLAGGED and not r.category]
+        return "These results are already confirmed."
+    if run.is_confirming:
+        who = run.confirm_requested_by
+        name = (who.get_full_name() or who.username) if who else "another officer"
+        when = timezone.localtime(run.confirm_requested_at) if run.confirm_requested_at else None
+        return f"These results are already being confirmed: {name} confirmed them" + (
+            f" at {when:%H:%M on %-d %B %Y}." if when else "."
+        )
+    open_results = Result.objects.filter(run=run).exclude(status=Result.Status.CONFIRMED)
+    by_name = open_results.order_by("school__name")
+    flagged = list(by_name.filter(status=Result.Status.FLAGGED).values_list("school__name", flat=True))
+    undecided = list(
+        open_results.exclude(status=Result.Status.FLAGGED)
+        .filter(Q(final_category="") & (Q(computed_category__isnull=True) | Q(computed_category="")))
+        .order_by("school__name")
+        .values_list("school__name", flat=True)
+    )
     problems = []
     if flagged:
         problems.append(
@@ -591,55 +742,66 @@ def results_confirm(*, actor, run: Run) -> int:
             + (" …" if len(undecided) > 10 else "")
         )
     if problems:
-        raise ValidationError("Moderate these schools before confirming: " + "; ".join(problems) + ".")
+        return "Moderate these schools before confirming: " + "; ".join(problems) + "."
+    return None
+
+
+CONFIRM_FIELDS = ("confirm_status", "confirm_total", "confirm_done", "confirm_note")
+
+
+@transaction.atomic
+def results_confirm(*, actor, run: Run, note: str = "") -> int:
+    """An officer confirms a finished run: a conditional update claims it (of two officers confirming at once,
+    one wins; the other is told who did), then a task fixes every final category, puts the schools of a
+    register category on the concern register and writes and emails the letters (``confirmation``).
+    Refused, with the reason, in the wrong state or while any school is flagged or has no category. A run
+    whose confirming stopped is confirmed again from where it stopped. Returns how many results it confirms."""
+    require(can_run_categorisation(actor_roles(actor, run.partnership)))
+    run = Run.objects.select_for_update(of=("self",)).select_related("confirm_requested_by").get(pk=run.pk)
+    refusal = confirm_refusal(run)
+    if refusal:
+        raise ValidationError(refusal, code="conflict")
+    total = Result.objects.filter(run=run).count()
+    note = (note or "").strip()
+    before = snapshot(run, CONFIRM_FIELDS)
     now = timezone.now()
-    befores = {r.pk: snapshot(r, RESULT_FIELDS) for r in results}
-    for r in results:
-        r.final_category = r.category
-        r.status = Result.Status.CONFIRMED
-        r.confirmed_at, r.confirmed_by = now, person(actor)
-    Result.objects.bulk_update(results, ["final_category", "status", "confirmed_at", "confirmed_by"], batch_size=500)
-    audit_record_many(
-        actor=actor,
-        partnership=run.partnership,
-        action="categorisation.result.confirm",
-        changes=[(r, befores[r.pk], snapshot(r, RESULT_FIELDS)) for r in results],
+    claimed = (
+        Run.objects.filter(pk=run.pk, status=Run.Status.DONE, confirmed_at__isnull=True)
+        .filter(confirm_status__in=[Run.Confirming.NONE, Run.Confirming.FAILED])
+        .update(
+            confirm_status=Run.Confirming.QUEUED,
+            confirm_requested_at=now,
+            confirm_requested_by=person(actor),
+            confirm_note=note,
+            confirm_total=total,
+            confirm_error="",
+            confirm_done=Result.objects.filter(run=run, status=Result.Status.CONFIRMED).count(),
+            confirm_heartbeat_at=now,  # a queued confirmation no worker picks up is reclaimed from this
+        )
     )
-    run.confirmed_at, run.confirmed_by, run.letters_status = now, person(actor), Run.Letters.QUEUED
-    run.save(update_fields=["confirmed_at", "confirmed_by", "letters_status"])
+    if not claimed:
+        run.refresh_from_db()
+        raise ValidationError(
+            confirm_refusal(run) or "Another officer has just confirmed these results.", code="conflict"
+        )
+    run.refresh_from_db()
     audit_record(
         actor=actor,
         partnership=run.partnership,
         obj=run,
-        action="categorisation.run.confirm",
-        after={"confirmed": len(results)},
+        action="categorisation.run.confirm_start",
+        before=before,
+        after=snapshot(run, CONFIRM_FIELDS),
+        reason=note,
     )
-    _register_concerns(actor, run, results)
-    from .tasks import letters_render
-
-    transaction.on_commit(lambda: letters_render.delay(run.pk))
-    return len(results)
+    _queue_confirm(run)
+    return total
 
 
-def _register_concerns(actor, run: Run, results: list[Result]) -> None:
-    """Schools confirmed in a category marked ``register`` go on the Schools Causing Concern register
-    (confidential to the LA and the school until a formal warning notice), which also refreshes who may
-    see them. A school already on the register is left as it is."""
-    version = run.framework_version
-    for category in version.definition["categories"]:
-        if not category.get("register"):
-            continue
-        school_ids = [r.school_id for r in results if r.final_category == category["code"]]
-        if school_ids:
-            label = category.get("label") or category["code"]
-            register_from_categorisation(
-                actor=actor,
-                partnership=run.partnership,
-                school_ids=school_ids,
-                added_on=timezone.localdate(),
-                reason=f"Confirmed as {category['code']} ({label}) in the {run.academic_year} categorisation "
-                f"with {version}.",
-            )
+def _queue_confirm(run: Run) -> None:
+    from .tasks import run_confirm
+
+    transaction.on_commit(lambda: run_confirm.delay(run.pk))
 
 
 # ---- what-if --------------------------------------------------------------------------------------

@@ -178,15 +178,24 @@ def run_progress(run, *, school_ids: set[int] | None = None) -> dict:
 
 
 def self_assessed_categories(run, *, school_ids: set[int] | None = None) -> dict[int, str]:
-    """school id -> the category the school self-assessed under the run's framework for its year."""
+    """school id -> the category the school self-assessed under the run's framework for its year. Only
+    submitted self-assessments: a draft is not one."""
     from .models import SelfAssessment
 
     rows = SelfAssessment.objects.for_partnership(run.partnership).filter(
-        framework_id=run.framework_version.framework_id, academic_year=run.academic_year
+        framework_id=run.framework_version.framework_id,
+        academic_year=run.academic_year,
+        status=SelfAssessment.Status.SUBMITTED,
     )
     if school_ids is not None:
         rows = rows.filter(school_id__in=school_ids)
     return dict(rows.values_list("school_id", "category"))
+
+
+def self_assessment_submitted(run, *, school_ids: set[int] | None = None) -> set[int]:
+    """The ids of the schools that have submitted their self-assessment for the run's framework and year
+    (a draft does not count): the schools not in it have not self-assessed."""
+    return set(self_assessed_categories(run, school_ids=school_ids))
 
 
 def unrevealed_school_ids(run, *, school_ids: set[int] | None = None, own: frozenset[int] = frozenset()) -> set[int]:
@@ -252,19 +261,19 @@ def get_result(run, urn: str):
     )
 
 
-def self_assessment_for(result):
+def self_assessment_for(result, *, include_draft: bool = False):
+    """The school's self-assessment for the result's framework and year: the submitted one, or with
+    ``include_draft`` (for the school's own people only) also one still a draft."""
     from .models import SelfAssessment
 
-    return (
-        SelfAssessment.objects.for_partnership(result.partnership)
-        .filter(
-            framework=result.framework_version.framework,
-            school=result.school,
-            academic_year=result.academic_year,
-        )
-        .select_related("submitted_by")
-        .first()
+    rows = SelfAssessment.objects.for_partnership(result.partnership).filter(
+        framework=result.framework_version.framework,
+        school=result.school,
+        academic_year=result.academic_year,
     )
+    if not include_draft:
+        rows = rows.filter(status=SelfAssessment.Status.SUBMITTED)
+    return rows.select_related("submitted_by").first()
 
 
 def moderation_notes(result):
@@ -435,6 +444,7 @@ def revealed(
     if held is not None:
         results = results.exclude(held)
     assessed = SelfAssessment.objects.filter(
+        status=SelfAssessment.Status.SUBMITTED,
         framework_id=models.OuterRef("framework_version__framework_id"),
         school_id=models.OuterRef("school_id"),
         academic_year=models.OuterRef("academic_year"),

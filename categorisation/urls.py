@@ -13,6 +13,7 @@ urlpatterns = [
     path("categorisation/runs/<uuid:run_uuid>/confirm/", views.run_confirm, name="categorisation_run_confirm"),
     path("categorisation/runs/<uuid:run_uuid>/resume/", views.run_resume, name="categorisation_run_resume"),
     path("categorisation/runs/<uuid:run_uuid>/withdraw/", views.run_withdraw, name="categorisation_run_withdraw"),
+    path("categorisation/runs/<uuid:run_uuid>/due-date/", views.run_due_date, name="categorisation_run_due_date"),
     path(
         "categorisation/runs/<uuid:run_uuid>/letters/retry/",
         views.run_letters_retry,

@@ -34,8 +34,10 @@ from .runs import (
     run_withdraw,
     school_history,
 )
+from .self_assessment import run_due_date
 
 __all__ = [
+    "run_due_date",
     "school_judgements",
     "categorisation_home",
     "framework_category",

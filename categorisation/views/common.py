@@ -8,6 +8,8 @@ from sharing import grants, rules
 from sharing.services import log_data_view
 
 from .. import selectors
+from ..letters import can_read_letter
+from ..runs import can_run_categorisation
 
 PAGE_SIZE = 50
 
@@ -27,6 +29,34 @@ def require_full_access(request, school):
     if not access.is_full:
         raise PermissionDenied(f"You cannot see {school.name}'s categorisation: {access.sentence}")
     return access
+
+
+def letter_decision(request, school, access=None) -> tuple[bool, str]:
+    """May the person download this school's letter (``letters.can_read_letter``)? The letter's download and
+    every link to it ask this one question; ``access`` when the page already has the person's access."""
+    if access is None:
+        access = grants.access_for(request.user, school, explained=True)
+    return can_read_letter(
+        officer=is_officer(request),
+        own_school=school.pk in own_school_ids(request),
+        school_name=school.name,
+        access=access,
+    )
+
+
+def letters_zip_decision(request, letters) -> tuple[bool, str]:
+    """May the person download every letter given in one zip? Only the LA, with full access to every school
+    whose letter it holds. The zip's download and the link to it ask this one question."""
+    allowed, why = can_run_categorisation(request.roles)
+    if not allowed:
+        return allowed, why
+    if not letters:
+        return False, "There are no letters yet: they are written once the results are confirmed."
+    full = grants.visible_school_ids(request.user, request.partnership, rules.FULL)
+    refused = sorted(letter.result.school.name for letter in letters if letter.result.school_id not in full)
+    if refused:
+        return False, f"You do not have full access to every school's data: {', '.join(refused[:5])}."
+    return True, "The LA downloads every letter of a run."
 
 
 def log_view(request, school, what: str, access=None) -> None:

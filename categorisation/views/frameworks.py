@@ -300,7 +300,7 @@ def framework_export(request, partnership_slug, framework_slug):
 def framework_whatif(request, partnership_slug, framework_slug):
     framework = selectors.get_framework(request.partnership, framework_slug)
     draft = selectors.draft_version(framework)
-    year_form = WhatIfForm(request.GET or {"academic_year": request.partnership.current_academic_year})
+    year_form = WhatIfForm(request.GET, partnership=request.partnership)
     publish_form = PublishForm(
         request.POST or None,
         initial={"revision": services.definition_revision(draft.definition) if draft else ""},

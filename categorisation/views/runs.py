@@ -8,24 +8,25 @@ self-assesses. Everyone else sees a school's categorisation only with full acces
 refused with the reason, and each view of a school's categorisation is logged for its data controller.
 """
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from partnership.permissions import rule_required
 from partnership.selectors import audit_for_object
+from partnership.spreadsheets import csv_response
 from schools.selectors import JUDGEMENT_FACTS, get_school
-from sharing import grants, rules
+from sharing import grants
 from sharing.services import log_data_views
 
 from .. import runs, selectors
-from ..forms import ModerationForm, ResultFilterForm, RunStartForm, SelfAssessmentForm
+from ..confirmation import confirm_preview
+from ..forms import ModerationForm, ResultFilterForm, RunConfirmForm, RunStartForm
 from ..letters import (
     can_retry_letters,
     category_labels,
@@ -40,6 +41,8 @@ from .common import (
     PAGE_SIZE,
     form_errors,
     is_officer,
+    letter_decision,
+    letters_zip_decision,
     log_view,
     own_school_ids,
     require_category_shown,
@@ -47,6 +50,7 @@ from .common import (
     run_visible_ids,
 )
 from .frameworks import shipped_choices
+from .self_assessment import self_assessment_form, self_assessment_post, self_assessment_state
 
 HIDDEN_WORDS = "shown after the school's self-assessment"
 
@@ -97,13 +101,35 @@ def run_list(request, partnership_slug):
 
 
 def _progress(run, school_ids, hidden) -> dict:
+    """The run's progress: categorising, then (once an officer confirms) confirming the categories, then
+    writing the letters. The figures of the last two are the LA's: anyone else is told only the stage."""
     progress = selectors.run_progress(run, school_ids=school_ids)
-    working = run.is_working or run.letters_status in (Run.Letters.QUEUED, Run.Letters.RENDERING)
+    writing = run.letters_status in (Run.Letters.QUEUED, Run.Letters.RENDERING)
+    working = run.is_working or run.is_confirming or writing
     scope = "" if school_ids is None else " you can see"
+    label, stage = "Progress", "run"
     if run.status == Run.Status.DONE:
         message = f"All {progress['total']} schools{scope} categorised."
-        if run.letters_status in (Run.Letters.QUEUED, Run.Letters.RENDERING):
-            message += f" Letters: {run.get_letters_status_display().lower()}."
+        if run.is_confirming:
+            label, stage = "Confirming", "confirm"
+            if school_ids is None:
+                done, total = run.confirm_done, run.confirm_total
+                progress = {**progress, "percent": int(100 * done / total) if total else 0}
+                message = (
+                    "Waiting to start confirming."
+                    if run.confirm_status == Run.Confirming.QUEUED and not done
+                    else f"Confirming: {done} of {total} categories confirmed ({progress['percent']}%)."
+                )
+            else:
+                message = "The LA is confirming the categories."
+        elif writing:
+            label, stage = "Letters", "letters"
+            if school_ids is None:
+                written, total = selectors.letters_of_run(run).count(), run.confirm_total or progress["total"]
+                progress = {**progress, "percent": int(100 * written / total) if total else 0}
+                message = f"All {total} categories confirmed. Letters: {written} of {total} written."
+            else:
+                message += f" Letters: {run.get_letters_status_display().lower()}."
     elif run.status == Run.Status.FAILED:
         message = f"The run stopped after {progress['done']} of {progress['total']} schools{scope}."
     elif run.status == Run.Status.QUEUED and not progress["done"]:
@@ -114,6 +140,9 @@ def _progress(run, school_ids, hidden) -> dict:
         "status": run.status,
         "status_label": run.get_status_display(),
         **progress,
+        "stage": stage,
+        "label": label,
+        "confirm_status": run.confirm_status,
         "letters_status": run.letters_status,
         "working": working,
         "message": message,
@@ -171,17 +200,37 @@ def run_detail(request, partnership_slug, run_uuid):
             "progress": _progress(run, school_ids, hidden),
             "category_counts": [(c, counts["category"].get(c, 0)) for c in [*codes, "none", "hidden"]],
             "status_counts": [(label, counts["status"].get(value, 0)) for value, label in Result.Status.choices],
-            "letters": selectors.letters_of_run(run).count() if officer and run.confirmed_at else 0,
-            "sending": letters_sending_summary(run) if officer and run.confirmed_at else None,
-            "to_post": letters_to_post(run) if officer and run.confirmed_at else [],
+            **_run_letters(request, run, officer),
             "letters_retry": can_retry_letters(run) if officer and run.confirmed_at else (False, ""),
             "audit": audit_for_object(request.partnership, run) if officer else None,
             "can_withdraw": officer and runs.can_withdraw_run(request.roles, run)[0],
+            "can_set_due": officer and run.status != Run.Status.WITHDRAWN and run.confirmed_at is None,
+            "due_passed": bool(run.self_assessment_due and timezone.localdate() > run.self_assessment_due),
             "confirmed_of_year": runs.confirmed_run_of_year(request.partnership, run.academic_year)
             if officer and not run.confirmed_at
             else None,
         },
     )
+
+
+def _run_letters(request, run, officer) -> dict:
+    """What the run page says of its letters, for officers: how many, whether the zip may be downloaded and
+    the letters to post, each offered only when the download's own rule allows it."""
+    if not (officer and run.confirmed_at):
+        return {"letters": 0, "can_zip": False, "sending": None, "to_post": []}
+    letters = list(selectors.letters_of_run(run).select_related("result__school"))
+    accesses = grants.accesses_for(request.user, request.partnership)
+    to_post = [
+        letter
+        for letter in letters_to_post(run)
+        if letter_decision(request, letter.result.school, accesses.get(letter.result.school_id))[0]
+    ]
+    return {
+        "letters": len(letters),
+        "can_zip": letters_zip_decision(request, letters)[0],
+        "sending": letters_sending_summary(run),
+        "to_post": to_post,
+    }
 
 
 def run_progress(request, partnership_slug, run_uuid):
@@ -200,11 +249,6 @@ def run_progress(request, partnership_slug, run_uuid):
     return response
 
 
-def _cell(text: str) -> str:
-    """A text cell a spreadsheet will not run as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def run_export(request, partnership_slug, run_uuid):
     """The run's results as CSV: only the schools whose data the person has full access to (an officer,
     every school). Each school's row is a view of its data, logged for its data controller."""
@@ -215,11 +259,7 @@ def run_export(request, partnership_slug, run_uuid):
         set() if officer else selectors.unrevealed_school_ids(run, school_ids=school_ids, own=own_school_ids(request))
     )
     claimed = selectors.self_assessed_categories(run, school_ids=school_ids)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    filename = f"categorisation-{request.partnership.slug}-{run.academic_year}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # so that spreadsheet programs read the file as UTF-8
-    writer = csv.writer(response)
+    response, writer = csv_response(f"categorisation-{request.partnership.slug}-{run.academic_year}.csv")
     writer.writerow(["urn", "school", "computed_category", "self_assessed", "final_category", "status", "reasons"])
     results = list(selectors.run_results(run, school_ids=school_ids))
     what = f"categorisation results {run.academic_year} (CSV)"
@@ -231,29 +271,51 @@ def run_export(request, partnership_slug, run_uuid):
         writer.writerow(
             [
                 r.school.urn,
-                _cell(r.school.name),
+                r.school.name,
                 computed,
                 claimed.get(r.school_id, ""),
                 r.final_category,
                 r.get_status_display(),
-                _cell(reasons),
+                reasons,
             ]
         )
     _log_many(request, [r.school_id for r in results], what)
     return response
 
 
-@require_POST
 @rule_required(can_run_categorisation)
 def run_confirm(request, partnership_slug, run_uuid):
+    """What confirming will do (the schools that have not self-assessed, the disagreements not moderated, the
+    register entries, whom each letter goes to), then a deliberate second step: the officer ticks that they
+    have checked it. Confirming claims the run and a task does the work, with its progress on the run page. A
+    refusal (the wrong state, a school to moderate, another officer first) answers 409 with the reason."""
     run = selectors.get_run(request.partnership, run_uuid)
-    try:
-        count = runs.results_confirm(actor=request.user, run=run)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, f"{count} results confirmed. The letters are being written.")
-    return redirect("categorisation_run_detail", partnership_slug=partnership_slug, run_uuid=run.uuid)
+    form = RunConfirmForm(request.POST or None)
+    refusal, status = "", 200
+    if request.method == "POST":
+        refusal = runs.confirm_refusal(run) or ""
+        if refusal:
+            status = 409
+        elif form.is_valid():
+            try:
+                count = runs.results_confirm(actor=request.user, run=run, note=form.cleaned_data["note"])
+            except ValidationError as exc:
+                refusal, status = " ".join(exc.messages), 409
+            else:
+                messages.success(
+                    request,
+                    f"Confirming {count} categories. The letters are written and emailed once every category is "
+                    "confirmed: this page shows how far it has got.",
+                )
+                return redirect("categorisation_run_detail", partnership_slug=partnership_slug, run_uuid=run.uuid)
+    run.refresh_from_db()
+    preview = confirm_preview(run)
+    return render(
+        request,
+        "categorisation/run_confirm.html",
+        {"run": run, "form": form, "preview": preview, "refusal": refusal or preview["refusal"] or ""},
+        status=status,
+    )
 
 
 @require_POST
@@ -308,12 +370,9 @@ def run_letters_zip(request, partnership_slug, run_uuid):
     school's letter is a view of its data and is logged."""
     run = selectors.get_run(request.partnership, run_uuid)
     letters = list(selectors.letters_of_run(run).select_related("result__school"))
-    if not letters:
-        raise PermissionDenied("There are no letters yet: they are written once the results are confirmed.")
-    allowed = grants.visible_school_ids(request.user, request.partnership, rules.FULL)
-    refused = sorted(letter.result.school.name for letter in letters if letter.result.school_id not in allowed)
-    if refused:
-        raise PermissionDenied(f"You do not have full access to every school's data: {', '.join(refused[:5])}.")
+    allowed, why = letters_zip_decision(request, letters)
+    if not allowed:
+        raise PermissionDenied(why)
     response = HttpResponse(letters_zip(letters), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="categorisation-letters-{run.academic_year}.zip"'
     _log_many(
@@ -336,6 +395,17 @@ def _show(value) -> str | None:
     return value if value is None else str(value)
 
 
+def _letter_link(request, result, access):
+    """The result's letter when the person may download it (the letter view's own rule), else None: a link
+    that would only answer 'you do not have access' is not shown."""
+    if result.status != Result.Status.CONFIRMED:
+        return None
+    letter = getattr(result, "letter", None)
+    if letter is None or not letter_decision(request, result.school, access)[0]:
+        return None
+    return letter
+
+
 def result_detail(request, partnership_slug, run_uuid, urn):
     run = selectors.get_run(request.partnership, run_uuid)
     result = selectors.get_result(run, urn)
@@ -343,32 +413,18 @@ def result_detail(request, partnership_slug, run_uuid, urn):
     access = require_full_access(request, school)
     require_category_shown(request, result)
     officer = is_officer(request)
-    can_self_assess = runs.can_self_assess(request.user, school)[0] and result.status != Result.Status.CONFIRMED
     can_moderate = officer and result.status != Result.Status.CONFIRMED
-    assessment = selectors.self_assessment_for(result)
-    initial = (
-        {"category": assessment.category, **{f"evidence_{k}": v for k, v in assessment.evidence.items()}}
-        if assessment
-        else {}
-    )
-    sa_form = SelfAssessmentForm(initial=initial, version=version)
+    sa = self_assessment_state(request, result)
+    assessment = sa["assessment"]
+    sa_form = self_assessment_form(result, sa)
     mod_form = ModerationForm(initial={"agreed_category": result.category or ""}, version=version)
     if request.method == "POST":
         action = request.POST.get("action")
         try:
             if action == "self_assess":
-                if not can_self_assess:
-                    raise PermissionDenied(runs.can_self_assess(request.user, school)[1])
-                sa_form = SelfAssessmentForm(request.POST, version=version)
-                if sa_form.is_valid():
-                    runs.self_assessment_submit(
-                        actor=request.user,
-                        result=result,
-                        category=sa_form.cleaned_data["category"],
-                        evidence=sa_form.evidence(),
-                    )
-                    messages.success(request, "The school's self-assessment is submitted.")
-                    return redirect(request.path)
+                sa_form, done = self_assessment_post(request, result, sa)
+                if done is not None:
+                    return done
             elif action == "moderate":
                 if not officer:
                     raise PermissionDenied(runs.can_run_categorisation(request.roles)[1])
@@ -398,7 +454,7 @@ def result_detail(request, partnership_slug, run_uuid, urn):
             "officer": officer,
             "facts": [(k, _show(v)) for k, v in sorted(result.facts.items()) if k != "urn"],
             "missing_judgements": [f for f in result.missing if f in JUDGEMENT_FACTS] if officer else [],
-            "assessment": assessment,
+            **sa,
             "evidence": [
                 (f"{cat['code']}: {crit['label']}", assessment.evidence.get(crit["id"]))
                 for cat in version.definition["categories"]
@@ -406,12 +462,12 @@ def result_detail(request, partnership_slug, run_uuid, urn):
                 if assessment and assessment.evidence.get(crit["id"])
             ],
             "notes": selectors.moderation_notes(result) if reveal else [],
-            "sa_form": sa_form if can_self_assess else None,
+            "sa_form": sa_form if sa["can_self_assess"] else None,
             "mod_form": mod_form if can_moderate else None,
             "history": selectors.school_history(
                 request.partnership, school, to_officer=is_officer(request), own=own_school_ids(request)
             ),
-            "letter": getattr(result, "letter", None) if result.status == Result.Status.CONFIRMED else None,
+            "letter": _letter_link(request, result, access),
             "audit": audit_for_object(request.partnership, result) if officer else None,
         },
     )
@@ -422,9 +478,10 @@ def result_letter(request, partnership_slug, run_uuid, urn):
     full access to the school's data; each download is logged."""
     run = selectors.get_run(request.partnership, run_uuid)
     result = selectors.get_result(run, urn)
-    if not is_officer(request) and result.school_id not in own_school_ids(request):
-        raise PermissionDenied("A school's letter is for the LA and the school's own headteacher and governors.")
-    access = require_full_access(request, result.school)
+    access = grants.access_for(request.user, result.school, explained=True)
+    allowed, why = letter_decision(request, result.school, access)
+    if not allowed:
+        raise PermissionDenied(why)
     letter = selectors.letters_of_run(run).filter(result=result).first()
     if letter is None:
         raise PermissionDenied("This school has no letter yet: letters are written once the results are confirmed.")

@@ -1,5 +1,6 @@
 // Live progress of a categorisation run: polls the run's progress.json every 1.5 seconds, moves the
-// progress bar and its text, and reloads the page once the run (and its letters) have finished.
+// progress bar, its label (the stage: categorising, confirming, letters) and its text, and reloads the
+// page once the run, its confirmation and its letters have finished.
 // Without JavaScript the page refreshes itself (a meta refresh inside <noscript>).
 (function () {
   "use strict";
@@ -9,6 +10,7 @@
   var url = box.getAttribute("data-run-progress");
   var bar = box.querySelector("progress");
   var text = box.querySelector(".app-progress__text");
+  var label = box.querySelector("label");
   var failures = 0;
   var announcedAt = 0;
 
@@ -31,6 +33,7 @@
         failures = 0;
         bar.value = data.percent;
         bar.textContent = data.percent + "%";
+        if (label && data.label && label.textContent !== data.label) { label.textContent = data.label; }
         if (!data.working) {
           say(data.message + " Loading the results.", true);
           window.location.reload();

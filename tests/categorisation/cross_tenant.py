@@ -70,6 +70,7 @@ CATEGORISATION_URLS: dict = {
     "categorisation_run_confirm": _run_kwargs,
     "categorisation_run_resume": _run_kwargs,
     "categorisation_run_withdraw": _run_kwargs,
+    "categorisation_run_due_date": _run_kwargs,
     "categorisation_letters_retry": _run_kwargs,
     "categorisation_letters_zip": _run_kwargs,
     "categorisation_result": _result_kwargs,

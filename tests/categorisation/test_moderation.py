@@ -76,8 +76,10 @@ def test_self_assessment_errors_name_the_mistake(world, run):
         runs.self_assessment_submit(actor=head, result=primary, category="PURPLE", evidence={"good": "x"})
     with pytest.raises(ValidationError, match="Unknown criteria: made-up"):
         runs.self_assessment_submit(actor=head, result=primary, category="GREEN", evidence={"made-up": "x"})
-    with pytest.raises(ValidationError, match="at least one criterion"):
+    with pytest.raises(ValidationError, match="Give your evidence for “Good or outstanding”"):
         runs.self_assessment_submit(actor=head, result=primary, category="GREEN", evidence={})
+    with pytest.raises(ValidationError, match="Choose the category you think fits"):
+        runs.self_assessment_submit(actor=head, result=primary, category="", evidence={"good": "x"})
     assert not SelfAssessment.objects.exists()
 
 

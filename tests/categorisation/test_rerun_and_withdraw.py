@@ -93,7 +93,7 @@ def test_an_officer_withdraws_a_run_started_by_mistake(
     run.refresh_from_db()
     assert (run.status, run.withdrawn_by, run.withdraw_reason) == ("withdrawn", officer, "Wrong framework.")
     assert AuditEvent.objects.filter(action="categorisation.run.withdraw", reason="Wrong framework.").exists()
-    with pytest.raises(ValidationError, match="has not finished"):
+    with pytest.raises(ValidationError, match="withdrawn: it cannot be confirmed"):
         runs.results_confirm(actor=officer, run=run)
     assert latest_categories(a.partnership, to_officer=False) == {}
     assert school_history(a.partnership, a.school, to_officer=True) == []

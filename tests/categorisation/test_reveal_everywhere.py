@@ -29,7 +29,9 @@ def seen(client, user, school) -> dict[str, object]:
     slug = school.partnership.slug
     listed = client.get(reverse("school_list", args=[slug]), {"category": "AMBER"})
     filtered = [s.urn for s in listed.context["page"]] if "category" not in listed.context["form"].errors else []
-    exported = list(csv.DictReader(io.StringIO(client.get(reverse("school_export", args=[slug])).content.decode())))
+    exported = list(
+        csv.DictReader(io.StringIO(client.get(reverse("school_export", args=[slug])).content.decode("utf-8-sig")))
+    )
     row = next(r for r in exported if r["urn"] == school.urn)
     api = client.get(reverse("api_categorisation_list", args=[slug]), {"urn": school.urn}).json()
     return {

@@ -95,7 +95,8 @@ def url(scene, name, **kwargs):
 
 
 def rows_of(response) -> list[dict]:
-    text = response.content.decode("utf-8").lstrip("\ufeff")
+    assert response.content.startswith("\ufeff".encode()), "UTF-8 with a byte-order mark, as every export"
+    text = response.content.decode("utf-8-sig")
     return list(csv.DictReader(io.StringIO(text)))
 
 
@@ -160,6 +161,31 @@ def test_a_school_name_cannot_smuggle_a_spreadsheet_formula(scene, login):
     assert any(r["school"].startswith("'=HYPERLINK") for r in rows)
 
 
+def test_no_cell_of_the_results_can_run_as_a_formula(scene, login):
+    """Codes are text an officer types too: a final category, a computed category and a self-assessed one
+    that start like a formula are written quoted, as every other cell."""
+    from categorisation.models import SelfAssessment
+
+    result = scene["results"]["901020"]
+    result.final_category = '=HYPERLINK("a")'
+    result.computed_category = "+SUM(A1)"
+    result.save(update_fields=["final_category", "computed_category"])
+    SelfAssessment.objects.create(
+        partnership=result.partnership,
+        framework=result.framework_version.framework,
+        school=result.school,
+        academic_year=result.academic_year,
+        category="@cmd",
+        submitted_by=scene["world"].a.users["officer"],
+        submitted_at=timezone.now(),
+    )
+    rows = rows_of(login(scene["world"].a.users["officer"]).get(url(scene, "categorisation_run_export")))
+    row = next(r for r in rows if r["urn"] == "901020")
+    assert row["final_category"] == '\'=HYPERLINK("a")'
+    assert row["computed_category"] == "'+SUM(A1)"
+    assert row["self_assessed"] == "'@cmd"
+
+
 # ---- run pages and the progress JSON count only what the person can see ------------------------------
 
 
@@ -194,6 +220,9 @@ def test_progress_json_counts_what_the_person_can_see(scene, login):
         "done": 4,
         "total": 4,
         "percent": 100,
+        "stage": "run",
+        "label": "Progress",
+        "confirm_status": "",
         "letters_status": "",
         "working": False,
         "message": "All 4 schools categorised.",
