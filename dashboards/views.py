@@ -6,28 +6,31 @@ who may see a school's protected data from sharing.rules, categories from catego
 """
 
 from django.core.paginator import Paginator
-from django.db.models import Count
-from django.http import HttpResponse
+from django.db.models import Case, Count, F, IntegerField, Value, When
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from categorisation.judgements import can_record_judgements
-from categorisation.selectors import latest_categories, own_school_ids, sees_unrevealed
 from partnership.roles import PLATFORM_ADMIN, Role, can_read_audit, is_la
 from partnership.selectors import audit_for_object, audit_list
+from partnership.spreadsheets import csv_response
 from people.selectors import membership_list
 from schools import selectors as school_selectors
 from schools.charts import Series, line_chart
-from schools.forms import SchoolFilterForm
 from sharing.grants import access_for, accesses_for, full_ids, visible_school_ids
 from sharing.rules import FULL
-from sharing.services import log_data_view
+from sharing.services import log_data_view, log_data_views
 
+from . import homes
+from .categories import Shown, shown_categories
 from .exports import school_list_csv
+from .forms import SchoolListForm
 
 PAGE_SIZE = 50
+LIST_CATEGORY_WHAT = "school list: category"
+CLUSTER_CATEGORY_WHAT = "cluster page: category"
 
 
 def partnership_home(request, partnership_slug):
@@ -44,29 +47,44 @@ def partnership_home(request, partnership_slug):
     context["my_clusters"] = [
         (m, list(school_selectors.cluster_members(m.cluster))) for m in request.memberships if m.cluster_id
     ]
-    context["my_schools"] = [
-        (m, list(school_selectors.school_clusters(m.school))) for m in request.memberships if m.school_id
-    ]
+    # What to do next, a section per kind of membership (dashboards.homes).
+    needs_full = Role.BOARD in roles or any(m.school_id for m in request.memberships)
+    full = visible_school_ids(request.user, partnership, FULL) if needs_full else set()
+    context["school_sections"] = homes.school_sections(request, full)
+    for section in context["school_sections"]:
+        section["clusters"] = list(school_selectors.school_clusters(section["school"]))
+    context["partner_grants"] = homes.partner_grants(request, timezone.localdate()) if Role.PARTNER in roles else None
+    context["board"] = homes.board_section(request, full) if Role.BOARD in roles else None
+    context["officer"] = homes.officer_section(request) if is_la(roles) else None
     return render(request, "dashboards/home.html", context)
 
 
-def _categories_visible_to(request, full: set[int]) -> dict[int, str]:
-    """School id -> current category, for the schools whose evaluative data the person may see (``full``,
-    the ids at full access): a category filter must not reveal, through a count or a list, a category
-    they may not see."""
-    to_officer = sees_unrevealed(request.roles)
-    categories = latest_categories(request.partnership, to_officer=to_officer, own=own_school_ids(request.memberships))
-    return {sid: c for sid, c in categories.items() if sid in full}
+def _by_category(schools, shown: Shown, *, descending: bool):
+    """The schools in the framework's category order (reversed when ``descending``), by name within a
+    category; a school with no category shown comes last either way, as its absence says nothing."""
+    ranks: dict[int, list[int]] = {}
+    for school_id, category in shown.categories.items():
+        ranks.setdefault(category.rank, []).append(school_id)
+    rank = Case(
+        *[When(pk__in=ids, then=Value(r)) for r, ids in sorted(ranks.items())],
+        default=None,
+        output_field=IntegerField(),
+    )
+    order = F("category_rank").desc(nulls_last=True) if descending else F("category_rank").asc(nulls_last=True)
+    return schools.annotate(category_rank=rank).order_by(order, "name", "urn")
 
 
 def _browse(request, full: set[int]):
-    """The school list's form, its valid filters and the filtered, sorted schools: shared by the page and
-    its CSV export, so the file holds exactly the schools the page lists."""
+    """The school list's form, its valid filters, the filtered, sorted schools and the categories shown:
+    shared by the page and its CSV export, so the file holds exactly the schools the page lists. The
+    categories (column, filter, sort and file) are those ``shown_categories`` gives for the schools whose
+    protected data the person may see (``full``), so none of them says more than the column does."""
     clusters = list(school_selectors.cluster_list(request.partnership).only("name", "slug"))
-    categories = _categories_visible_to(request, full)
-    form = SchoolFilterForm(request.GET or None, clusters=clusters, categories=sorted(set(categories.values())))
+    shown = shown_categories(request, full)
+    form = SchoolListForm(request.GET or None, clusters=clusters, categories=shown.choices)
     filters = form.cleaned_data if form.is_valid() else {}
     wanted = filters.get("category", "")
+    sort = filters.get("sort") or "name"
     schools = school_selectors.school_browse(
         request.partnership,
         query=filters.get("q", "").strip(),
@@ -74,16 +92,27 @@ def _browse(request, full: set[int]):
         phase=filters.get("phase", ""),
         school_type=filters.get("type", ""),
         grade=filters.get("grade", ""),
-        school_ids={sid for sid, c in categories.items() if c == wanted} if wanted else None,
-        sort=filters.get("sort") or "name",
+        school_ids={sid for sid, c in shown.categories.items() if c.code == wanted} if wanted else None,
+        sort=sort,
     )
-    return form, filters, schools
+    if sort in ("category", "-category"):
+        schools = _by_category(schools, shown, descending=sort.startswith("-"))
+    return form, filters, schools, shown
 
 
 def school_list(request, partnership_slug):
-    form, filters, schools = _browse(request, visible_school_ids(request.user, request.partnership, FULL))
+    accesses = accesses_for(request.user, request.partnership)
+    form, filters, schools, shown = _browse(request, full_ids(accesses))
     page = Paginator(schools, PAGE_SIZE).get_page(request.GET.get("page"))
+    for school in page:
+        school.shown_category = shown.categories.get(school.pk)
+    # A category is the school's protected data: each one the page shows is logged, in one insert.
+    log_data_views(
+        request.user, request.partnership, accesses, [s.pk for s in page if s.shown_category], LIST_CATEGORY_WHAT
+    )
     kept = {k: v for k, v in filters.items() if v}
+    sort = kept.get("sort", "name")
+    unsorted = {k: v for k, v in kept.items() if k != "sort"}
     return render(
         request,
         "dashboards/school_list.html",
@@ -93,6 +122,9 @@ def school_list(request, partnership_slug):
             "filtered": bool(kept),
             "extra_query": (urlencode(kept) + "&") if kept else "",
             "export_query": urlencode(kept),
+            "sort": sort,
+            "sort_query": (urlencode(unsorted) + "&") if unsorted else "",
+            "category_run": shown.run,
         },
     )
 
@@ -102,19 +134,15 @@ def school_export(request, partnership_slug):
     """The school list as CSV, with the page's filters and sort: public columns for every school, the
     protected ones only where the person has full access, each such school logged (schools.exports)."""
     accesses = accesses_for(request.user, request.partnership)
-    _form, _filters, schools = _browse(request, full_ids(accesses))
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    filename = f"schools-{request.partnership.slug}-{timezone.localdate():%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
+    _form, _filters, schools, shown = _browse(request, full_ids(accesses))
+    response, _writer = csv_response(f"schools-{request.partnership.slug}-{timezone.localdate():%Y-%m-%d}.csv")
     school_list_csv(
         response,
         user=request.user,
         partnership=request.partnership,
         schools=schools,
         accesses=accesses,
-        to_officer=sees_unrevealed(request.roles),
-        own=own_school_ids(request.memberships),
+        categories=shown.categories,
     )
     return response
 
@@ -166,11 +194,13 @@ def school_detail(request, partnership_slug, urn):
     school = school_selectors.get_school(request.partnership, urn)
     trends = school_selectors.school_trends(school)
     access = access_for(request.user, school, explained=True)
-    local = None
+    local, category, category_run = None, None, None
     if access.is_full:
-        # The LA's judgements are the school's protected data: shown only with full access, and logged.
+        # The LA's judgements and category are the school's protected data: shown only with full access, logged.
         local = list(school_selectors.school_local_indicators(school))
-        log_data_view(request.user, school, "school page: LA judgements", access=access)
+        shown = shown_categories(request, {school.pk})
+        category, category_run = shown.categories.get(school.pk), shown.run
+        log_data_view(request.user, school, "school page: LA judgements and category", access=access)
     return render(
         request,
         "dashboards/school_detail.html",
@@ -182,6 +212,8 @@ def school_detail(request, partnership_slug, urn):
             "charts": _trend_charts(trends),
             "access": access,
             "local_indicators": local,
+            "category": category,
+            "category_run": category_run,
             # Officers record the LA's judgements; the link offers the partnership's current year.
             "can_record_judgements": can_record_judgements(request.roles)[0],
             "judgements_year": request.partnership.current_academic_year,
@@ -192,12 +224,20 @@ def school_detail(request, partnership_slug, urn):
 
 def cluster_detail(request, partnership_slug, cluster_slug):
     cluster = school_selectors.get_cluster(request.partnership, cluster_slug)
+    members = list(school_selectors.cluster_members(cluster))
+    accesses = accesses_for(request.user, request.partnership)
+    full = full_ids(accesses) & {m.school_id for m in members}
+    shown = shown_categories(request, full)
+    for m in members:
+        m.shown_category = shown.categories.get(m.school_id)
+    log_data_views(request.user, request.partnership, accesses, list(shown.categories), CLUSTER_CATEGORY_WHAT)
     return render(
         request,
         "dashboards/cluster_detail.html",
         {
             "cluster": cluster,
-            "members": school_selectors.cluster_members(cluster),
+            "members": members,
+            "category_run": shown.run,
             "headlines": school_selectors.cluster_headlines(cluster),
             "audit": audit_for_object(request.partnership, cluster) if can_read_audit(request.roles)[0] else None,
         },

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from categorisation.letters import run_letter_count
 from partnership.actors import system_actor
 from partnership.models import Partnership
 from partnership.roles import CLUSTER_ROLES, SCHOOL_ROLES, Role
@@ -25,7 +26,15 @@ from sharing import services as sharing_services
 from sharing.models import ConcernRegisterEntry, MemorandumStatus, StrategicPartnerGrant, SupportRelationship
 
 from .data import DEMO_PASSWORD, PARTNERSHIPS, PEOPLE
-from .synthetic import add_invented_data, add_national_benchmarks
+from .history import load_history
+from .synthetic import (
+    EARLIER_YEAR,
+    YEARS,
+    add_earlier_judgements,
+    add_earlier_results,
+    add_invented_data,
+    add_national_benchmarks,
+)
 
 User = get_user_model()
 ASSOCIATE = re.compile(r"\s*\(Associate\)$")
@@ -255,19 +264,35 @@ def load_framework(partnership: Partnership, source_slug: str, *, actor) -> None
         framework_clone(actor=actor, partnership=partnership, source_slug=source_slug, reason="Demo framework.")
 
 
+@transaction.atomic
+def load_earlier_data(partnership: Partnership) -> None:
+    """What the categorisation of the year before the latest reads: the LA's judgements of that year, and the
+    results of the year before the invented ones, so that it too has three years of results behind it. Added
+    where missing, so an older demo database gains them."""
+    add_earlier_results(partnership)
+    add_earlier_judgements(partnership, year=YEARS[-2], from_year=YEARS[-1])
+
+
 def load_demo(stdout=None) -> dict:
     admin = demo_user("admin", first_name="Platform", last_name="Admin", superuser=True)
     summary = {}
     for spec in PARTNERSHIPS:
         partnership, created = load_partnership(spec, actor=admin)
         # England's figures for the invented years: added where missing, so an older demo database gains them
-        add_national_benchmarks(partnership)
+        add_national_benchmarks(partnership, years=(EARLIER_YEAR, *YEARS))
+        load_earlier_data(partnership)
         accounts = load_accounts(partnership, actor=SYSTEM)
         sharing = load_sharing(partnership)
         load_framework(partnership, spec["framework"], actor=admin)
-        summary[partnership.slug] = {"created": created, "accounts": accounts, "sharing": sharing}
+        history = load_history(partnership, spec["framework"])
+        summary[partnership.slug] = {"created": created, "accounts": accounts, "sharing": sharing, "runs": history}
         if stdout is not None:
             state = "created" if created else "already there, kept"
             count = School.objects.for_partnership(partnership).count()
             stdout.write(f"{partnership.name}: {state}; {count} schools; accounts {', '.join(accounts)}")
+            earlier, latest = history.values()
+            stdout.write(
+                f"  categorisation {earlier.academic_year} confirmed, {run_letter_count(earlier)} letters written; "
+                f"{latest.academic_year} provisional, waiting for the schools' self-assessments"
+            )
     return summary

@@ -14,6 +14,9 @@ from partnership.actors import system_actor
 from schools.models import Benchmark, Grade, Inspection, LocalIndicator, PerformanceResult, Phase, School
 
 YEARS = ("2016-17", "2017-18", "2018-19")
+# The year before the invented years: the demo adds its results (``add_earlier_results``) so that its
+# categorisation of the year before the latest has three years of results behind it.
+EARLIER_YEAR = "2015-16"
 GRADE_WEIGHTS = (
     (Grade.OUTSTANDING, 0.17),
     (Grade.GOOD, 0.64),
@@ -24,6 +27,18 @@ GRADE_WEIGHTS = (
 ENGLAND_CODE = "E92000001"
 # England (state-funded schools) by year: roughly the published figures
 NATIONAL_FIGURES = {
+    # The last year of the old GCSE grades: no grade 5 English and maths figure.
+    "2015-16": {
+        "ks2_rwm_expected_pct": "53",
+        "ks2_rwm_high_pct": "5",
+        "attainment8": "48.5",
+        "progress8": "-0.03",
+        "eyfs_gld_pct": "69.3",
+        "phonics_pct": "81",
+        "attendance_pct": "95.4",
+        "persistent_absence_pct": "10.5",
+        "suspensions_rate": "4.29",
+    },
     "2016-17": {
         "ks2_rwm_expected_pct": "64",
         "ks2_rwm_high_pct": "9",
@@ -203,6 +218,114 @@ def add_invented_data(schools, *, seed, years=YEARS, batch_size: int = 2000) -> 
     PerformanceResult.objects.bulk_create(results, batch_size=batch_size)
     LocalIndicator.objects.bulk_create(locals_, batch_size=batch_size)
     return {"inspections": len(inspections), "results": len(results), "local": len(locals_)}
+
+
+# measure: (how far a year may differ, its lowest and highest value, decimal places)
+NOISE = {
+    "eyfs_gld_pct": (4, 30, 100, 0),
+    "phonics_pct": (4, 30, 100, 0),
+    "ks2_rwm_expected_pct": (6, 5, 100, 0),
+    "ks2_rwm_high_pct": (3, 0, 60, 0),
+    "ks2_progress_reading": (1.2, -12, 10, 1),
+    "ks2_progress_writing": (1.2, -12, 10, 1),
+    "ks2_progress_maths": (1.2, -12, 10, 1),
+    "attainment8": (2.5, 15, 80, 1),
+    "progress8": (0.15, -2.5, 2.0, 2),
+    "attendance_pct": (0.4, 85, 99, 1),
+    "persistent_absence_pct": (1.5, 1, 40, 1),
+    "suspensions_rate": (1.0, 0, 30, 2),
+}
+
+
+def add_earlier_results(partnership, *, year: str = EARLIER_YEAR, from_year: str = YEARS[0]) -> int:
+    """Each school's results of ``year`` where it has results for ``from_year`` but none for ``year``: the
+    later year's figures, each a little different, so three years of results stand behind the year before
+    the latest. Deterministic for the partnership; safe to call again. Returns the number of rows written."""
+    rng = random.Random(f"{partnership.slug}-{year}-results")
+    have = set(
+        PerformanceResult.objects.for_partnership(partnership)
+        .filter(academic_year=year)
+        .values_list("school_id", flat=True)
+    )
+    rows = []
+    for later in PerformanceResult.objects.for_partnership(partnership).filter(academic_year=from_year).order_by("pk"):
+        if later.school_id in have:
+            continue
+        earlier = PerformanceResult(
+            partnership_id=later.partnership_id,
+            school_id=later.school_id,
+            academic_year=year,
+            source="invented",
+            ks2_pupils=later.ks2_pupils,
+            ks4_pupils=later.ks4_pupils,
+            permanent_exclusions=later.permanent_exclusions,
+        )
+        for measure, (spread, low, high, places) in NOISE.items():
+            value = getattr(later, measure)
+            if value is not None:
+                setattr(earlier, measure, _d(_clip(float(value) + rng.gauss(0, spread / 2), low, high), places))
+        if earlier.progress8 is not None and later.p8_ci_lower is not None:
+            half_width = (later.p8_ci_upper - later.p8_ci_lower) / 2
+            earlier.p8_ci_lower, earlier.p8_ci_upper = earlier.progress8 - half_width, earlier.progress8 + half_width
+        rows.append(earlier)
+    PerformanceResult.objects.bulk_create(rows)
+    return len(rows)
+
+
+def _step(rng: random.Random, value: str, scale: tuple[str, ...], chance: float) -> str:
+    """``value`` moved one step along ``scale`` (best first) with the given chance, either way."""
+    if value not in scale or rng.random() >= chance:
+        return value
+    index = scale.index(value) + rng.choice((-1, 1))
+    return scale[int(_clip(index, 0, len(scale) - 1))]
+
+
+def add_earlier_judgements(partnership, *, year: str, from_year: str) -> int:
+    """The LA's judgements of ``year`` for each school that has them for ``from_year`` but none for ``year``:
+    mostly the same a year earlier, some a step better or worse, so an earlier year can be categorised.
+    Deterministic for the partnership; safe to call again. Returns the number of rows written."""
+    rng = random.Random(f"{partnership.slug}-{year}-judgements")
+    have = set(
+        LocalIndicator.objects.for_partnership(partnership)
+        .filter(academic_year=year)
+        .values_list("school_id", flat=True)
+    )
+    later = LocalIndicator.objects.for_partnership(partnership).filter(academic_year=from_year).order_by("school_id")
+    teaching = tuple(LocalIndicator.TeachingQuality.values)
+    leadership = tuple(LocalIndicator.LeadershipGovernance.values)
+    rows = []
+    for local in later:
+        if local.school_id in have:
+            continue
+        earlier = LocalIndicator(
+            partnership_id=local.partnership_id,
+            school_id=local.school_id,
+            academic_year=year,
+            source="invented",
+            finance_concern=local.finance_concern,
+            complaints=max(0, (local.complaints or 0) + rng.choice((-1, 0, 0, 1))),
+            outward_facing=local.outward_facing,
+            teaching_quality=_step(rng, local.teaching_quality, teaching, 0.2),
+            leadership_governance=_step(rng, local.leadership_governance, leadership, 0.15),
+            behaviour_concern=local.behaviour_concern if rng.random() > 0.1 else not local.behaviour_concern,
+            recent_s8_with_priorities=False,
+        )
+        grade = local.sef_validated_grade
+        earlier.sef_validated_grade = int(_clip(grade + rng.choice((0, 0, 0, -1, 1)), 1, 4)) if grade else grade
+        earlier.self_evaluation_grade = local.self_evaluation_grade
+        earlier.likely_next_ofsted_grade = local.likely_next_ofsted_grade
+        earlier.self_evaluation_accurate = earlier.self_evaluation_grade == earlier.sef_validated_grade
+        # still securely good only where nothing that judgement rests on is worse a year earlier
+        earlier.judged_securely_good = bool(
+            local.judged_securely_good
+            and earlier.sef_validated_grade
+            and earlier.sef_validated_grade <= Grade.GOOD
+            and earlier.teaching_quality == LocalIndicator.TeachingQuality.CONSISTENTLY_GOOD
+            and not earlier.behaviour_concern
+        )
+        rows.append(earlier)
+    LocalIndicator.objects.bulk_create(rows)
+    return len(rows)
 
 
 def add_national_benchmarks(partnership, years=YEARS) -> int:

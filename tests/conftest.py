@@ -83,3 +83,17 @@ def login(client):
         return client
 
     return _login
+
+
+# A PDF of one blank page: what the demo's letters hold in the tests that load the demo.
+QUICK_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+@pytest.fixture
+def quick_letters(monkeypatch):
+    """Letters written as a blank page instead of through WeasyPrint (a third of a second each): for tests that
+    load the demo, whose confirmed year writes a letter per school. The letters' own tests render them."""
+    monkeypatch.setattr("categorisation.letters.letter_pdf", lambda result: QUICK_PDF)

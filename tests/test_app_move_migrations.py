@@ -56,6 +56,7 @@ _COMPARED = {
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("quick_letters")
 def test_the_demo_survives_the_move_back_and_forth():
     with scopes_disabled():
         call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115

@@ -25,6 +25,7 @@ GLOBAL_URLS = {
     "home": "lists only the signed-in person's own partnerships",
     "healthz": "says ok and nothing else",
     "invitation_accept": "needs a one-time token",
+    "invitation_respond": "answers only the signed-in person's own invitation; anyone else's is not found",
     "login": "",
     "logout": "",
     "password_change": "",

@@ -1,5 +1,9 @@
+from datetime import timedelta
+
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils import timezone
 
 from demo.data import CALDERDALE_CLUSTERS, DEMO_PASSWORD
 from partnership.models import Partnership
@@ -7,7 +11,7 @@ from partnership.roles import Role
 from people.models import Membership
 from schools.models import Cluster, ClusterMembership, School
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quick_letters")]
 
 
 def counts():
@@ -48,6 +52,7 @@ def test_one_account_per_role_per_partnership_and_admin(client):
 
 
 def test_an_officer_can_categorise_the_calderdale_demo_at_once(django_capture_on_commit_callbacks):
+    """Every school has the data to be categorised in both demo years, and each category comes up."""
     from collections import Counter
 
     from django.contrib.auth import get_user_model
@@ -60,8 +65,147 @@ def test_an_officer_can_categorise_the_calderdale_demo_at_once(django_capture_on
     calderdale = Partnership.objects.get(slug="calderdale")
     version = published_version(Framework.objects.for_partnership(calderdale).get(slug="calderdale"))
     officer = get_user_model().objects.get(username="officer.calderdale")
-    with django_capture_on_commit_callbacks(execute=True):
-        run = runs.run_start(actor=officer, partnership=calderdale, framework_version=version, academic_year="2018-19")
-    categories = Counter(Result.objects.filter(run=run).values_list("computed_category", flat=True))
-    assert sum(categories.values()) == School.objects.for_partnership(calderdale).count()
-    assert categories["GREEN"] and categories["AMBER"] and categories["RED"], categories
+    for year, reason in (("2017-18", "Checking the confirmed year again."), ("2018-19", "")):
+        with django_capture_on_commit_callbacks(execute=True):
+            run = runs.run_start(
+                actor=officer, partnership=calderdale, framework_version=version, academic_year=year, reason=reason
+            )
+        categories = Counter(Result.objects.filter(run=run).values_list("computed_category", flat=True))
+        assert sum(categories.values()) == School.objects.for_partnership(calderdale).count()
+        assert categories["GREEN"] and categories["AMBER"] and categories["RED"], (year, categories)
+        assert categories[None] <= 1, (year, categories)
+
+
+def demo_runs(slug):
+    from categorisation.models import Run
+
+    partnership = Partnership.objects.get(slug=slug)
+    by_year = {run.academic_year: run for run in Run.objects.for_partnership(partnership)}
+    assert sorted(by_year) == ["2017-18", "2018-19"], slug
+    return partnership, by_year["2017-18"], by_year["2018-19"]
+
+
+def test_the_demo_has_a_confirmed_earlier_year_with_its_letters_and_a_provisional_latest_year():
+    from django.contrib.auth import get_user_model
+
+    from categorisation.models import Letter, Result, Run
+    from partnership.models import AuditEvent
+
+    call_command("load_demo")
+    call_command("load_demo")  # loading again adds no run, result or letter
+    for slug in ("calderdale", "oldham", "milton-keynes"):
+        partnership, earlier, latest = demo_runs(slug)
+        officer = get_user_model().objects.get(username=f"officer.{slug}")
+        schools = School.objects.for_partnership(partnership).count()
+        assert earlier.status == Run.Status.DONE and earlier.confirmed_by == officer
+        assert earlier.letters_status == Run.Letters.DONE
+        confirmed = Result.objects.filter(run=earlier)
+        assert confirmed.count() == schools
+        assert set(confirmed.values_list("status", flat=True)) == {Result.Status.CONFIRMED}
+        assert not confirmed.filter(final_category="").exists()
+        letters = Letter.objects.filter(result__run=earlier)
+        assert letters.count() == schools, slug
+        for letter in letters:
+            assert letter.file.storage.exists(letter.file.name), letter.filename
+            assert letter.read_pdf().startswith(b"%PDF")
+        # the head's school's letter was emailed to its headteacher and governor; the others are to be posted
+        assert letters.exclude(sent_to="").count() == 1 and letters.exclude(send_note="").count() == schools - 1
+
+        assert latest.status == Run.Status.DONE and latest.confirmed_at is None and latest.started_by == officer
+        provisional = Result.objects.filter(run=latest)
+        assert provisional.count() == schools
+        assert set(provisional.values_list("status", flat=True)) == {Result.Status.PROVISIONAL}
+        assert not Letter.objects.filter(result__run=latest).exists()
+        done_by = set(
+            AuditEvent.objects.filter(
+                partnership=partnership,
+                action__in=["categorisation.run.start", "categorisation.run.confirm"],
+            ).values_list("action", "actor")
+        )
+        assert done_by == {("categorisation.run.start", officer.pk), ("categorisation.run.confirm", officer.pk)}
+
+
+def test_the_head_finds_the_latest_year_waiting_for_the_school_self_assessment(client):
+    call_command("load_demo")
+    partnership, earlier, latest = demo_runs("calderdale")
+    head = Membership.objects.for_partnership(partnership).select_related("school", "user").get(role=Role.HEAD)
+    client.force_login(head.user)
+    page = client.get(f"/p/calderdale/categorisation/runs/{latest.uuid}/schools/{head.school.urn}/")
+    assert page.status_code == 200
+    assert "self-assess" in page.content.decode().lower()
+
+
+def test_a_confidential_red_school_is_held_back_from_the_board_and_a_public_one_is_not():
+    from django.contrib.auth import get_user_model
+
+    from categorisation.models import Result
+    from categorisation.selectors import held_back_school_ids, is_held_back, latest_results, own_school_ids
+    from sharing.grants import visible_school_ids
+    from sharing.models import ConcernRegisterEntry
+    from sharing.rules import FULL, register_entries_visible_to
+
+    call_command("load_demo")
+    partnership, earlier, latest = demo_runs("calderdale")
+    board = get_user_model().objects.get(username="board.calderdale")
+    own = own_school_ids(Membership.objects.for_partnership(partnership).active().filter(user=board))
+    full = visible_school_ids(board, partnership, FULL)
+    red = Result.objects.filter(run=earlier, final_category="RED").select_related("school")
+    entries = ConcernRegisterEntry.objects.for_partnership(partnership)
+    # on the register by its categorisation alone, with no notice: confidential
+    secret = entries.filter(
+        reason_kind=ConcernRegisterEntry.ReasonKind.CATEGORISATION, warning_notice_issued_on__isnull=True
+    )
+    assert secret.count() >= 5
+    confidential = red.get(school__name="St Malachy's Catholic Primary, A Voluntary Academy")
+    assert secret.filter(school=confidential.school).exists()
+    noticed = entries.get(warning_notice_issued_on__isnull=False)
+    ofsted = entries.get(reason_kind=ConcernRegisterEntry.ReasonKind.OFSTED)
+    public = [red.get(school=noticed.school), red.get(school=ofsted.school)]
+    assert noticed.reason_kind == ConcernRegisterEntry.ReasonKind.CATEGORISATION and not noticed.is_confidential
+
+    # the board has full access to all three schools: only the register's confidentiality holds one back
+    assert {r.school_id for r in (confidential, *public)} <= full
+    held = held_back_school_ids(earlier, own=own)
+    assert confidential.school_id in held and is_held_back(confidential, own=own)
+    assert not any(is_held_back(r, own=own) for r in public) and not held & {r.school_id for r in public}
+    shown = latest_results(partnership, to_officer=False, school_ids=full, own=own)
+    assert confidential.school_id not in shown
+    assert all(shown[r.school_id]["category"] == "RED" for r in public), shown
+    visible = set(register_entries_visible_to(board, partnership).values_list("school_id", flat=True))
+    assert confidential.school_id not in visible and {noticed.school_id, ofsted.school_id} <= visible
+    # the LA sees every one
+    officer = get_user_model().objects.get(username="officer.calderdale")
+    assert set(register_entries_visible_to(officer, partnership)) == set(entries)
+
+
+def test_every_demo_role_finds_something_true_on_its_home_page(client):
+    """After the demo loads: the head's letter and waiting self-assessment, the governor's letter, the board's
+    provisional year, the officer's schools yet to self-assess and letters to post."""
+    from categorisation.letters import letters_to_post
+
+    call_command("load_demo")
+    partnership, earlier, latest = demo_runs("calderdale")
+    school = Membership.objects.for_partnership(partnership).get(role=Role.HEAD).school
+    due = latest.self_assessment_due
+    assert due >= timezone.localdate() + timedelta(days=14)
+    letter_url = f"/p/calderdale/categorisation/runs/{earlier.uuid}/schools/{school.urn}/letter.pdf"
+    result_url = f"/p/calderdale/categorisation/runs/{latest.uuid}/schools/{school.urn}/"
+
+    def home(username):
+        client.force_login(get_user_model().objects.get(username=username))
+        page = client.get("/p/calderdale/")
+        assert page.status_code == 200
+        return page.content.decode()
+
+    head = home("head.calderdale")
+    assert f"Your school: {school.name}" in head.replace("&#x27;", "'")
+    assert "Your self-assessment is waiting" in head and result_url in head
+    assert "Download the 2017-18 categorisation letter" in head and letter_url in head
+    governor = home("governor.calderdale")
+    assert letter_url in governor and "Submit your self-assessment" not in governor
+    board = home("board.calderdale")
+    assert "The 2018-19 categorisation is finished and waits for the LA to confirm it" in board
+    officer = home("officer.calderdale")
+    schools = School.objects.for_partnership(partnership).count()
+    assert f"{schools} schools yet to self-assess</strong> in the 2018-19 categorisation" in officer
+    assert f"{len(letters_to_post(earlier))} letters to post</strong> from the 2017-18 categorisation" in officer

@@ -3,9 +3,9 @@
 Every kind of person (the seven roles, the head of a school that declined, a platform admin, anonymous)
 × every relationship to a school × every channel: the school page, the protected API, the school list's
 CSV export, the categorisation letter (PDF), the zip of a run's letters, the result page, a run's page, its
-results CSV and its progress JSON, the school's category history, its sharing pages, the cluster page, and
-the counts and filters of the school
-list. The expected level of each cell is written out below from the rules as DOMAIN.md ("Data sharing")
+results CSV and its progress JSON, the school's category history, its sharing pages, the cluster page, the
+category on the school page, in the school list's column and on the cluster page, and the counts and filters
+of the school list. The expected level of each cell is written out below from the rules as DOMAIN.md ("Data sharing")
 and the docstring of sharing/rules.py state them; it is not computed by the sharing rules,
 or the test would prove nothing. What each level means on each channel is written out in the channel's
 check.
@@ -119,6 +119,16 @@ CATEGORY = {
     "granted": "3a",
     "other": "3c",
 }  # Milton Keynes codes, one per school, so a filter or a count names the school it comes from
+# How the pages name each category (the framework's label, not its code).
+LABEL = {
+    "own": "Outstanding with a small dip: risk of 2",
+    "peer": "Outstanding at risk of RI/SW/SM",
+    "declined": "Good, anticipated to be 1 at next Ofsted",
+    "supported": "Good with some concern, to be monitored",
+    "ended": "Good at risk of RI/SW/SM",
+    "granted": "RI, anticipated to be good at next Ofsted",
+    "other": "RI at risk of RI/RI leadership/SW/SM",
+}
 JUDGEMENT_MARK = "Serious concern"  # how the school page shows finance_concern="serious"
 
 
@@ -368,13 +378,14 @@ def check_export(client, scene, persona, user, target, school, level) -> list[st
     return [] if ok else [f"row {row}, logged {logged}"]
 
 
-def _csv(response, bom: bool = False) -> list[dict]:
+def _csv(response) -> list[dict]:
     import csv
     import io
 
     if response.status_code != 200:
         return []
-    text = response.content.decode("utf-8-sig" if bom else "utf-8")
+    assert response.content.startswith("\ufeff".encode()), "every export is UTF-8 with a byte-order mark"
+    text = response.content.decode("utf-8-sig")
     return list(csv.DictReader(io.StringIO(text)))
 
 
@@ -474,7 +485,7 @@ def check_run_csv(client, scene, persona, user, target, school, level) -> list[s
     response = client.get(_run_url("categorisation_run_export", scene, school))
     if level == L:
         return [] if _signed_out(response) else [f"answered {response.status_code}, not the sign-in page"]
-    rows = [row for row in _csv(response, bom=True) if row["urn"] == school.urn]
+    rows = [row for row in _csv(response) if row["urn"] == school.urn]
     logged = _logs(user, school, what) - before
     if level == F:
         ok = len(rows) == 1 and rows[0]["computed_category"] == CATEGORY[target] and logged == 1
@@ -558,8 +569,9 @@ def check_sharing(client, scene, persona, user, target, school, level) -> list[s
 
 
 def check_cluster(client, scene, persona, user, target, school, level) -> list[str]:
-    """A cluster's page shows its members' public data only: to every member of the partnership (full or
-    headline alike) the school is listed when in the cluster, and no protected data shows; none: 404 (B's
+    """A cluster's page lists its members with their public data to every member of the partnership (full or
+    headline alike) when in the cluster, and none of the LA's judgements (its category column is the
+    cluster_category channel); none: 404 (B's
     cluster, also through A's address); sign in: the sign-in page."""
     side = scene.world.b if target == "other" else scene.world.a
     url = reverse("cluster_detail", args=[side.partnership.slug, side.cluster.slug])
@@ -577,6 +589,68 @@ def check_cluster(client, scene, persona, user, target, school, level) -> list[s
     return [] if ok else [f"answered {response.status_code}, listed {link in body} (in cluster {in_cluster})"]
 
 
+def _row(body: str, link: str) -> str:
+    """The table row of a page that links to ``link`` ("" when none does)."""
+    at = body.find(f'href="{link}"')
+    if at < 0:
+        return ""
+    return body[body.rfind("<tr", 0, at) : body.find("</tr>", at)]
+
+
+def _category_cell(body: str) -> str:
+    start = body.find('id="school-category"')
+    return body[start : body.find("</dd>", start)] if start >= 0 else ""
+
+
+def check_page_category(client, scene, persona, user, target, school, level) -> list[str]:
+    """The school page's category. full: its framework name in the category row; headline: no category row
+    and the name nowhere; none: 404; sign in: the sign-in page."""
+    response = client.get(reverse("school_detail", args=[school.partnership.slug, school.urn]))
+    if level == L:
+        return [] if _signed_out(response) else [f"answered {response.status_code}, not the sign-in page"]
+    if level == N:
+        return [] if response.status_code == 404 else [f"answered {response.status_code}"]
+    body = response.content.decode() if response.status_code == 200 else ""
+    cell = _category_cell(body)
+    if level == F:
+        return [] if LABEL[target] in cell else [f"answered {response.status_code}, category cell {cell[:120]!r}"]
+    return [] if not cell and LABEL[target] not in body else [f"the category shows: {cell[:120]!r}"]
+
+
+def check_list_category(client, scene, persona, user, target, school, level) -> list[str]:
+    """The school list's category column, sorted by category. full: the school's row names its category;
+    headline: its row says "Not shown"; none: 404 (and no row in A's list); sign in: the sign-in page."""
+    response = client.get(reverse("school_list", args=[school.partnership.slug]), {"sort": "category"})
+    if level == L:
+        return [] if _signed_out(response) else [f"answered {response.status_code}, not the sign-in page"]
+    if level == N:
+        in_a = client.get(reverse("school_list", args=[scene.world.a.partnership.slug]), {"sort": "category"})
+        listed = LABEL[target] in in_a.content.decode()
+        return [] if response.status_code == 404 and not listed else [f"answered {response.status_code}"]
+    row = _row(response.content.decode(), reverse("school_detail", args=[school.partnership.slug, school.urn]))
+    if level == F:
+        return [] if LABEL[target] in row else [f"row {row[:200]!r}"]
+    return [] if row and LABEL[target] not in row and "Not shown" in row else [f"row {row[:200]!r}"]
+
+
+def check_cluster_category(client, scene, persona, user, target, school, level) -> list[str]:
+    """The cluster page's category of each member. full: the member's row names its category; headline: its
+    row says "Not shown"; a school outside the cluster has no row; none: 404; sign in: the sign-in page."""
+    side = scene.world.b if target == "other" else scene.world.a
+    response = client.get(reverse("cluster_detail", args=[side.partnership.slug, side.cluster.slug]))
+    if level == L:
+        return [] if _signed_out(response) else [f"answered {response.status_code}, not the sign-in page"]
+    if level == N:
+        return [] if response.status_code == 404 else [f"answered {response.status_code}"]
+    body = response.content.decode()
+    row = _row(body, reverse("school_detail", args=[side.partnership.slug, school.urn]))
+    if not side.cluster.members.filter(school=school).exists():
+        return [] if not row and LABEL[target] not in body else [f"not a member, yet {row[:120]!r}"]
+    if level == F:
+        return [] if LABEL[target] in row else [f"row {row[:200]!r}"]
+    return [] if "Not shown" in row and LABEL[target] not in row else [f"row {row[:200]!r}"]
+
+
 CHECKS = {
     "page": check_page,
     "api": check_api,
@@ -591,6 +665,9 @@ CHECKS = {
     "letters_zip": check_letters_zip,
     "sharing": check_sharing,
     "cluster": check_cluster,
+    "page_category": check_page_category,
+    "list_category": check_list_category,
+    "cluster_category": check_cluster_category,
 }
 CHANNELS = tuple(CHECKS)
 TABLES = {"letter": LETTER_EXPECTED, "letters_zip": ZIP_EXPECTED, "sharing": SHARING_EXPECTED}
@@ -676,6 +753,9 @@ CHANNEL_URLS = {
     "letters_zip": {"categorisation_letters_zip"},
     "sharing": {"sharing_detail", "sharing_memorandum"},
     "cluster": {"cluster_detail"},
+    "page_category": {"school_detail"},
+    "list_category": {"school_list"},
+    "cluster_category": {"cluster_detail"},
 }
 OFFICERS_ONLY = "officers only, who see every school of their partnership: any other role is refused (tested below)"
 PUBLIC = "public data only (DfE and Ofsted figures, names and clusters), the same for every member"
@@ -712,6 +792,7 @@ NOT_CHANNELS = {
     "categorisation_run_confirm": OFFICERS_ONLY,
     "categorisation_run_resume": OFFICERS_ONLY,
     "categorisation_run_withdraw": OFFICERS_ONLY,
+    "categorisation_run_due_date": OFFICERS_ONLY,
     "categorisation_letters_retry": OFFICERS_ONLY,
     "school_judgements": OFFICERS_ONLY,
     **{
@@ -839,6 +920,9 @@ def _red_run(scene):
     return run
 
 
+RED_LABEL = "High concern"  # Calderdale's RED, by its framework name
+
+
 def _sees_red(client, scene, run, school) -> dict[str, bool]:
     """On each channel that shows a category: does the person see this school at RED?"""
     slug, urn = school.partnership.slug, school.urn
@@ -846,7 +930,7 @@ def _sees_red(client, scene, run, school) -> dict[str, bool]:
     result_url = reverse("categorisation_result", kwargs={**run_kwargs, "urn": urn})
     seen = {}
     seen["run"] = result_url in client.get(reverse("categorisation_run_detail", kwargs=run_kwargs)).content.decode()
-    rows = _csv(client.get(reverse("categorisation_run_export", kwargs=run_kwargs)), bom=True)
+    rows = _csv(client.get(reverse("categorisation_run_export", kwargs=run_kwargs)))
     seen["run_csv"] = any(r["urn"] == urn and r["computed_category"] == "RED" for r in rows)
     seen["result"] = client.get(result_url).status_code == 200
     listing = client.get(reverse("school_list", args=[slug]), {"category": "RED"})
@@ -861,6 +945,13 @@ def _sees_red(client, scene, run, school) -> dict[str, bool]:
     history = client.get(reverse("categorisation_school", args=[slug, urn]))
     run_url = reverse("categorisation_run_detail", kwargs=run_kwargs)
     seen["history"] = history.status_code == 200 and run_url in history.content.decode()
+    school_link = reverse("school_detail", args=[slug, urn])
+    seen["page_category"] = RED_LABEL in _category_cell(client.get(school_link).content.decode())
+    listing = client.get(reverse("school_list", args=[slug]), {"sort": "category"}).content.decode()
+    seen["list_category"] = RED_LABEL in _row(listing, school_link)
+    cluster = scene.world.a.cluster
+    cluster_page = client.get(reverse("cluster_detail", args=[slug, cluster.slug])).content.decode()
+    seen["cluster_category"] = RED_LABEL in _row(cluster_page, school_link)
     return seen
 
 

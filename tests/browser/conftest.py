@@ -41,5 +41,5 @@ def browser():
 
 
 @pytest.fixture
-def demo(db):
+def demo(db, quick_letters):
     return load_demo()

@@ -30,3 +30,10 @@ def no_sideways_scroll(page, where: str) -> None:
 
 def main_text(page) -> str:
     return page.locator("main").inner_text()
+
+
+def pick_school(page, label: str, typed: str, option: str) -> None:
+    """Choose a school in a school picker (static/js/school-picker.js): type part of it, click the suggestion."""
+    box = page.get_by_role("combobox", name=label)
+    box.fill(typed)
+    page.get_by_role("option", name=option, exact=True).click()

@@ -22,11 +22,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_officer_runs_moderates_confirms_downloads_and_edits_a_threshold(browser, live_server, demo, monkeypatch):
-    from categorisation import runs, tasks
+    from categorisation import confirmation, runs, tasks
     from categorisation.models import Result, Run
 
     queued = []
     monkeypatch.setattr(tasks.run_execute, "delay", lambda run_id: queued.append(run_id))
+    monkeypatch.setattr(tasks.run_confirm, "delay", lambda run_id: None)  # the test does the worker's part
     base = live_server.url
     officer_context, page = phone(browser, base, "officer.calderdale")
     head_context = None
@@ -100,9 +101,22 @@ def test_officer_runs_moderates_confirms_downloads_and_edits_a_threshold(browser
 
         # ---- confirm, then download a letter ----
         page.goto(f"{base}{BASE}/runs/{run.uuid}/")
-        page.get_by_role("button", name="Confirm the results").click()
+        page.get_by_role("link", name="Check what confirming will do").click()
         page.wait_for_load_state()
-        assert f"{total} results confirmed" in main_text(page)
+        text = main_text(page)
+        assert "What confirming will do" in text and "Who the letters go to" in text
+        no_sideways_scroll(page, "the confirmation preview")
+        page.get_by_role("button", name=f"Confirm {total} categories and send letters").click()
+        page.wait_for_load_state()
+        assert "Tick the box to say you have checked what confirming does." in main_text(page)
+        page.get_by_label("I have checked the schools that have not self-assessed", exact=False).check()
+        page.get_by_role("button", name=f"Confirm {total} categories and send letters").click()
+        page.wait_for_load_state()
+        assert f"Confirming {total} categories." in main_text(page)
+        confirmation.results_confirm_execute(run_id=run.pk)  # the worker's part; the page polls meanwhile
+        page.get_by_text("Download all as a zip").wait_for(timeout=60_000)  # reloaded by itself once letters are done
+        run.refresh_from_db()
+        assert run.confirmed_at and Result.objects.filter(run=run, status=Result.Status.CONFIRMED).count() == total
         page.goto(f"{base}{BASE}/runs/{run.uuid}/schools/{amber.school.urn}/")
         with page.expect_download() as download:
             page.get_by_role("link", name="Download the letter (PDF)").click()

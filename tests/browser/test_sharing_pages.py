@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from .pages import main_text, no_sideways_scroll, phone
+from .pages import main_text, no_sideways_scroll, phone, pick_school
 
 BASE = "/p/calderdale/sharing"
 
@@ -50,8 +50,8 @@ def test_officer_records_a_support_on_a_phone_and_the_supporter_sees_the_data(br
         assert "Choose the school that gives the support." in errors and "Say what the support is for." in errors
         no_sideways_scroll(page, "the support form with its errors")
 
-        page.get_by_label("Supporting school").select_option(value=head.school.urn)
-        page.get_by_label("Supported school").select_option(value=target.urn)
+        pick_school(page, "Supporting school", head.school.name[:6], f"{head.school.name} ({head.school.urn})")
+        pick_school(page, "Supported school", "Fieldside", f"{target.name} ({target.urn})")
         page.get_by_label("Purpose").fill("Early reading, for a term.")
         page.get_by_label("Start date").fill(date.today().strftime("%d/%m/%Y"))
         page.get_by_role("button", name="Start the support").click()
