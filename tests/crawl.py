@@ -53,7 +53,6 @@ def _kind(path: str) -> str:
     return path
 
 
-
 def crawl(client, start: str, inspect, *, skip=SKIP, max_pages: int = MAX_PAGES) -> dict[str, list[str]]:
     """``inspect(url, response, parser)`` returns the problems of one answer; ``parser`` is None unless it is
     an HTML page. Only links ``skip`` does not match are followed. Returns the problems by URL."""
