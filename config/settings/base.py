@@ -100,6 +100,8 @@ TEMPLATES = [
         },
     },
 ]
+# Form widgets carry GOV.UK Frontend's classes (govuk-input, govuk-select, govuk-radios__input...).
+FORM_RENDERER = "partnership.widgets.GovukFormRenderer"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False

@@ -54,6 +54,7 @@ def test_officer_runs_moderates_confirms_downloads_and_edits_a_threshold(browser
         no_sideways_scroll(page, "the finished run page")
 
         # ---- read exactly why a school is AMBER ----
+        page.get_by_text("Filter the results").click()  # the filters fold away until one is applied
         page.get_by_label("Category", exact=True).select_option("AMBER")
         page.get_by_role("button", name="Apply").click()
         page.wait_for_load_state()

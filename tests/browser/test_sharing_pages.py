@@ -46,7 +46,7 @@ def test_officer_records_a_support_on_a_phone_and_the_supporter_sees_the_data(br
 
         page.goto(f"{base}{BASE}/supports/new/")
         page.get_by_role("button", name="Start the support").click()
-        errors = page.locator(".app-error-summary").inner_text()
+        errors = page.locator(".govuk-error-summary").inner_text()
         assert "Choose the school that gives the support." in errors and "Say what the support is for." in errors
         no_sideways_scroll(page, "the support form with its errors")
 

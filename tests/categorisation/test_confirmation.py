@@ -60,8 +60,10 @@ def test_the_page_says_what_confirming_will_do_before_anything_changes(
         page = client.get(url("categorisation_run_confirm", world, run))
     html = page.content.decode()
     assert page.status_code == 200
-    assert "Not self-assessed</dt><dd>1 school" in html and "Alpha High School" in html
-    assert "Disagreements not moderated</dt><dd>0" in html
+    assert (
+        'Not self-assessed</dt><dd class="govuk-summary-list__value">1 school' in html and "Alpha High School" in html
+    )
+    assert 'Disagreements not moderated</dt><dd class="govuk-summary-list__value">0' in html
     assert "1 school added, confidential to the LA and the school until a warning notice" in html
     assert "2 written: 1 emailed to the school's headteacher and governors, 1 for you to post" in html
     assert a.users["head"].email in html and "Nobody: for you to post" in html

@@ -109,8 +109,8 @@ def test_each_criterion_has_move_buttons_naming_it_and_the_ends_have_none_past_t
     ]
     # The criterion is named for screen readers only; the button shows "Move up" / "Move down".
     assert (
-        'Move down<span class="app-visually-hidden"> criterion 1, Judged inadequate</span></button>' in html
-        and 'class="app-button app-button--secondary app-button--small"' in html
+        'Move down<span class="govuk-visually-hidden"> criterion 1, Judged inadequate</span></button>' in html
+        and 'class="govuk-button govuk-button--secondary app-button--small"' in html
     )
     # The main form is still the page's first: the move forms come after it, not inside it.
     assert form_data(html)["code"] == "RED"

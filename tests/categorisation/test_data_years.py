@@ -66,5 +66,5 @@ def test_the_whatif_defaults_to_the_newest_year_with_data_and_says_which(world, 
     html = response.content.decode()
     assert response.context["whatif"]["year"] == "2022-23"
     assert "With the 2022-23 data, 1 of 2 schools would change category" in html
-    assert '<p id="data-years">Data is held for 2020-21, 2021-22 and 2022-23.' in html
+    assert '<p class="govuk-body" id="data-years">Data is held for 2020-21, 2021-22 and 2022-23.' in html
     assert 'aria-describedby="data-years"' in html

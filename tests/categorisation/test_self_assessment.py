@@ -117,12 +117,12 @@ def test_a_run_is_due_in_four_weeks_unless_the_officer_says_otherwise(world, off
 
 def test_the_form_groups_the_evidence_by_category_and_criterion_in_words(world, login, run):
     html = login(world.a.users["head"]).get(result_url(world, run)).content.decode()
-    assert html.count('<fieldset class="app-fieldset">') == 3
+    assert html.count('<fieldset class="govuk-fieldset">') == 3
     for words in ("RED: High concern", "AMBER: Some concern", "GREEN: Low concern"):
-        assert f'<legend class="app-legend--m">{words}</legend>' in html
-    assert '<label for="id_evidence_twice-ri">Twice RI</label>' in html
+        assert f'<legend class="govuk-fieldset__legend govuk-fieldset__legend--m">{words}</legend>' in html
+    assert '<label class="govuk-label" for="id_evidence_twice-ri">Twice RI</label>' in html
     assert "RED: Twice RI" not in html  # the criterion's own words, under its category's legend
-    legend = '<legend class="app-legend--m">{}</legend>'.format
+    legend = '<legend class="govuk-fieldset__legend govuk-fieldset__legend--m">{}</legend>'.format
     assert (
         html.index(legend("RED: High concern"))
         < html.index("Judged inadequate")
@@ -204,7 +204,7 @@ def test_the_due_date_shows_on_the_form_and_overdue_after_it(world, login, run):
     assert f"Due by {due.day} {due:%B %Y}" in html and "Overdue" not in html
     Run.objects.filter(pk=run.pk).update(self_assessment_due=timezone.localdate() - timedelta(days=1))
     html = head.get(result_url(world, run)).content.decode()
-    assert '<strong class="app-tag app-tag--red">Overdue</strong>' in html
+    assert '<strong class="govuk-tag govuk-tag--red">Overdue</strong>' in html
     runs.self_assessment_submit(
         actor=world.a.users["head"], result=result_of(run, world.a.school), category="GREEN", evidence={"good": "x"}
     )

@@ -194,7 +194,7 @@ def test_a_heads_run_page_lists_and_counts_only_signed_schools(scene, login):
     assert "Alpha High School" in html and "Alpha Primary School" in html
     assert "Declined School" not in html and "Undecided School" not in html
     assert "2 of 2 categorised" in html and "2 schools." in html
-    assert '<strong class="app-tag app-tag--green">GREEN</strong> 2' not in html and "app-tag--green" not in html
+    assert '<strong class="govuk-tag govuk-tag--green">GREEN</strong> 2' not in html and "govuk-tag--green" not in html
     assert "Not shown yet</strong> 1" in html  # the head's own school, until it self-assesses
     assert "Confirm the results" not in html and "History of this run" not in html
     # Filtering by the hidden category finds nothing: a filter must not reveal it either.

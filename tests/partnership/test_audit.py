@@ -262,13 +262,13 @@ def test_the_audit_page_queries_stay_bounded(world, login, django_assert_max_num
 
 def test_on_a_phone_the_trail_is_stacked_rows_each_cell_labelled(world, login, trail):
     html = login(world.a.users["officer"]).get(audit_url(world)).content.decode()
-    assert '<table class="app-table--stack">' in html
+    assert '<table class="govuk-table app-table--stack">' in html
     for label in ("When", "Who", "What", "Changes", "Why"):
         assert f'data-label="{label}"' in html
     css = (ROOT / "static/css/app.css").read_text()
-    stacked = css[css.index("@media (max-width: 47.9375em)") :]
-    assert ".app-table--stack tr" in stacked and "display: block" in stacked
-    assert ".app-changes li" in css and "overflow-wrap: anywhere" in css
+    stacked = css[css.index("@media (max-width: 48.0525em)") :]
+    assert ".app-table--stack .govuk-table__row" in stacked and "display: block" in stacked
+    assert ".app-changes li { margin-bottom: 5px; overflow-wrap: break-word; }" in css
 
 
 def test_a_schools_trail_shows_the_change_and_who_by_name(world, login):
@@ -288,5 +288,5 @@ def test_a_schools_trail_shows_the_change_and_who_by_name(world, login):
         .content.decode()
     )
     assert "School changed" in html and officer.get_full_name() in html
-    assert re.search(r"Pupils</span>: <span class=\"app-visually-hidden\">from </span>200 .*?210", html)
+    assert re.search(r"Pupils</span>: <span class=\"govuk-visually-hidden\">from </span>200 .*?210", html)
     assert "Same" not in html.split("Census.")[0].split("School changed")[1]

@@ -25,7 +25,7 @@ def test_each_page_is_open_to_anyone_and_linked_from_the_footer(client, page):
     response = client.get(reverse(page))
     assert response.status_code == 200
     html = response.content.decode()
-    footer = html[html.index('<footer class="app-footer"') :]
+    footer = html[html.index('<footer class="govuk-footer"') :]
     for name in PAGES:
         assert f'href="{reverse(name)}"' in footer
     assert f'href="{reverse("api_docs")}"' in footer
@@ -34,7 +34,7 @@ def test_each_page_is_open_to_anyone_and_linked_from_the_footer(client, page):
 def test_within_a_partnership_the_footer_links_to_its_own_pages(world, login):
     slug = world.a.partnership.slug
     html = login(world.a.users["head"]).get(reverse("partnership_home", args=[slug])).content.decode()
-    footer = html[html.index('<footer class="app-footer"') :]
+    footer = html[html.index('<footer class="govuk-footer"') :]
     for page in PAGES:
         assert f'href="{reverse(f"partnership_{page}", args=[slug])}"' in footer
 
@@ -191,13 +191,17 @@ def test_with_debug_off_a_missing_page_is_the_friendly_404(world):
             continue
         html = response.content.decode()
         assert response.status_code == 404
-        assert "<h1>Page not found</h1>" in html and 'href="/help/"' in html
+        assert '<h1 class="govuk-heading-l">Page not found</h1>' in html and 'href="/help/"' in html
         assert "Using the URLconf" not in html and "Django" not in html  # not Django's debug page
     client.force_login(world.a.users["officer"])
     for url in (f"/p/{world.a.partnership.slug}/no-such-page/", "/p/no-such-partnership/"):
         response = client.get(url)
         html = response.content.decode()
-        assert response.status_code == 404 and "<h1>Page not found</h1>" in html and "Traceback" not in html
+        assert (
+            response.status_code == 404
+            and '<h1 class="govuk-heading-l">Page not found</h1>' in html
+            and "Traceback" not in html
+        )
 
 
 @override_settings(DEBUG=False)

@@ -690,9 +690,9 @@ def test_every_page_renders_for_an_officer_with_no_javascript_needed(scene, logi
         assert response.status_code == 200, url
         assert '<form method="post" novalidate>' in body and "csrfmiddlewaretoken" in body, url
         picker = "data-school-picker" in body
-        # base.html's progressive enhancement, and on a page with a school picker its two scripts, over a plain
-        # select that works without them.
-        assert body.count("<script") == (3 if picker else 1), url
+        # base.html's two (marking the page as JavaScript-enabled, starting GOV.UK Frontend), and on a page with a
+        # school picker its two scripts, over a plain select that works without them.
+        assert body.count("<script") == (4 if picker else 2), url
         assert not picker or "accessible-autocomplete.min.js" in body, url
 
 

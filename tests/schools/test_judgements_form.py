@@ -98,12 +98,18 @@ def test_the_page_asks_each_question_as_radios_with_not_judged(world, login):
     assert response.status_code == 200
     assert "No judgements are recorded for 2022-23 yet." in html
     # each choice is a fieldset with a legend, "Not judged" (or "Not known") last and checked for a blank
-    assert html.count('<fieldset class="app-fieldset"') == 11
-    assert "<legend>Quality of teaching over time</legend>" in html
+    assert html.count('<fieldset class="govuk-fieldset"') == 11
+    assert (
+        '<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">Quality of teaching over time</legend>'
+        in html
+    )
     assert 'value="not_judged" id="id_teaching_quality_3" required checked' in html
-    assert '<label for="id_teaching_quality_3">Not judged</label>' in html
-    assert '<label for="id_self_evaluation_grade_4">Not known</label>' in html
-    assert '<label for="id_complaints">Complaints escalated to the LA in the year (optional)</label>' in html
+    assert '<label class="govuk-label govuk-radios__label" for="id_teaching_quality_3">Not judged</label>' in html
+    assert '<label class="govuk-label govuk-radios__label" for="id_self_evaluation_grade_4">Not known</label>' in html
+    assert (
+        '<label class="govuk-label" for="id_complaints">Complaints escalated to the LA in the year (optional)</label>'
+        in html
+    )
     assert form_data(html)["teaching_quality"] == "not_judged"
     assert "(optional)</legend>" not in html  # every radio question is answered, "Not judged" included
     # the protected data on the page is a logged view
@@ -254,13 +260,13 @@ def test_a_choice_not_allowed_is_an_error_and_nothing_is_saved(world, login, jud
     html = response.content.decode()
     assert response.status_code == 200
     assert "<title>Error: " in html
-    summary = html[html.index('class="app-error-summary"') :]
+    summary = html[html.index('class="govuk-error-summary"') :]
     assert '<a href="#id_teaching_quality_0">Select the quality of teaching over time, or Not judged</a>' in summary
     assert '<a href="#id_likely_next_ofsted_grade_0">Select the likely next Ofsted grade, or Not judged</a>' in summary
     assert '<a href="#id_complaints">Enter the number of complaints as a whole number, such as 2</a>' in summary
     # each error is beside its question and named by the fieldset that holds it
     assert 'aria-describedby="id_teaching_quality_error"' in html
-    assert 'id="id_teaching_quality_error"><span class="app-visually-hidden">Error:</span> Select the quality' in html
+    assert 'id="id_teaching_quality_error"><span class="govuk-visually-hidden">Error:</span> Select the quality' in html
     assert response.context["form"].errors.keys() == {"teaching_quality", "likely_next_ofsted_grade", "complaints"}
     judged.refresh_from_db()
     assert judged.teaching_quality == "consistently_good" and judged.complaints == 1
@@ -334,11 +340,14 @@ def test_another_partnerships_school_is_not_found(world, login, judged):
 
 def test_the_school_page_links_officers_to_the_current_years_judgements(world, login, judged):
     LocalIndicator.objects.create(partnership=world.a.partnership, school=world.a.school, academic_year="2021-22")
-    link = f'<a href="{judgements_url(world)}">Record judgements for 2022-23</a>'
+    link = f'<a class="govuk-link" href="{judgements_url(world)}">Record judgements for 2022-23</a>'
     for user in (world.a.users["officer"], world.admin):
         html = login(user).get(school_url(world)).content.decode()
         assert link in html
-        assert f'<a href="{judgements_url(world, year="2021-22")}">Change the judgements for 2021-22</a>' in html
+        assert (
+            f'<a class="govuk-link" href="{judgements_url(world, year="2021-22")}">'
+            "Change the judgements for 2021-22</a>" in html
+        )
     for role in NON_OFFICERS:
         html = login(world.a.users[role]).get(school_url(world)).content.decode()
         assert judgements_url(world) not in html and "Record judgements" not in html, role
@@ -409,7 +418,10 @@ def test_a_result_missing_a_judgement_links_officers_to_complete_it(
     assert result.computed_category is None and result.missing == ["teaching_quality"]
     client = login(world.a.users["officer"])
     page = client.get(result_url(world, run))
-    assert f'<a href="{judgements_url(world)}">Complete the missing judgements</a>' in page.content.decode()
+    assert (
+        f'<a class="govuk-link" href="{judgements_url(world)}">Complete the missing judgements</a>'
+        in page.content.decode()
+    )
     assert page.context["missing_judgements"] == ["teaching_quality"]
 
     # the officer follows it, records the judgement, and the next run decides the category

@@ -335,7 +335,10 @@ def test_the_preview_lists_each_change_with_old_and_new_values(
     assert {"school": "New Brook Junior School (901010)", "what": "Results 2018-19", "added": True} in listed
     page = client.get(response.url).content.decode()
     assert "Each change it would make" in page and f"{len(listed)} changes to schools' records" in page
-    assert f"<td>{rwm['field']}</td><td>50</td><td>63</td>" in page
+    assert (
+        f'<td class="govuk-table__cell">{rwm["field"]}</td>'
+        '<td class="govuk-table__cell">50</td><td class="govuk-table__cell">63</td>' in page
+    )
     assert "Added: a new record" in page and "schools not known before would be created" in page
 
     monkeypatch.setattr("schools.importers.base.MAX_LISTED_CHANGES", 2)
