@@ -550,6 +550,11 @@ def _self_assessment_checked(actor, result: Result, category: str, evidence) -> 
 
 
 def _existing_assessment(result: Result) -> SelfAssessment | None:
+    """The school's self-assessment for the result's year and framework, read under a lock on the school:
+    of two first saves at once, the second waits here and then finds the first's, instead of inserting a
+    second one that the one-per-school-year constraint refuses. The school, not the result, because the
+    results of two runs of the same year share one self-assessment."""
+    type(result.school).objects.select_for_update().filter(pk=result.school_id).values_list("pk", flat=True).first()
     return (
         SelfAssessment.objects.select_for_update()
         .filter(
