@@ -273,7 +273,8 @@ class Result(TenantModel):
 
 
 class SelfAssessment(TenantModel):
-    """The school's own category for a year under a framework, with its evidence per criterion.
+    """The school's own category for a year under a framework, with its evidence per criterion and, under a
+    decision table, per fact the table reads (``runs.self_assessment_items``).
 
     A draft is the headteacher's work in progress: only the school's own people see it, and everything
     else (the reveal of the LA's category, flags, counts of schools not self-assessed) treats it as not
@@ -296,7 +297,11 @@ class SelfAssessment(TenantModel):
     academic_year = models.CharField(max_length=7, validators=[validate_academic_year])
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUBMITTED)
     category = models.CharField(max_length=20, blank=True)
-    evidence = models.JSONField(default=dict, blank=True, help_text="criterion id: the school's evidence")
+    evidence = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="criterion id, or fact:<name> for a decision table's input: the school's evidence",
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -456,10 +456,9 @@ def result_detail(request, partnership_slug, run_uuid, urn):
             "missing_judgements": [f for f in result.missing if f in JUDGEMENT_FACTS] if officer else [],
             **sa,
             "evidence": [
-                (f"{cat['code']}: {crit['label']}", assessment.evidence.get(crit["id"]))
-                for cat in version.definition["categories"]
-                for crit in cat.get("criteria", [])
-                if assessment and assessment.evidence.get(crit["id"])
+                (item.heading, assessment.evidence[item.key])
+                for item in runs.self_assessment_items(version)
+                if assessment and assessment.evidence.get(item.key)
             ],
             "notes": selectors.moderation_notes(result) if reveal else [],
             "sa_form": sa_form if sa["can_self_assess"] else None,
