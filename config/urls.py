@@ -1,3 +1,5 @@
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
@@ -43,7 +45,10 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path(
         "api/docs/",
-        SpectacularRedocView.as_view(url_name="api_schema", template_name="api/redoc.html"),
+        # Redoc styles itself with inline <style> elements and parses the schema in a blob: worker.
+        csp_update({"style-src": [UNSAFE_INLINE], "worker-src": [SELF, "blob:"]})(
+            SpectacularRedocView.as_view(url_name="api_schema", template_name="api/redoc.html")
+        ),
         name="api_docs",
     ),
 ]

@@ -105,8 +105,7 @@ def line_chart(*, title: str, years: list[str], series: list[Series], unit: str 
     description = escape(". ".join(described))
     return mark_safe(
         f'<svg class="app-chart" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="img" '
-        f'xmlns="http://www.w3.org/2000/svg" aria-labelledby="{_id(title)}-t {_id(title)}-d" '
-        f'style="max-width:{WIDTH}px;height:auto;font-family:inherit">'
+        f'xmlns="http://www.w3.org/2000/svg" aria-labelledby="{_id(title)}-t {_id(title)}-d">'
         f'<title id="{_id(title)}-t">{escape(title)}</title><desc id="{_id(title)}-d">{description}</desc>'
         + "".join(parts)
         + "</svg>"

@@ -1,7 +1,9 @@
 import posixpath
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.text import get_valid_filename
 
@@ -29,6 +31,58 @@ class SchoolType(models.TextChoices):
     OTHER = "other", "Other"
 
 
+# The valid range of each measure, and what it is in words: a value outside it is a mistake in the file (a
+# percentage of 150, a progress score of 500), refused on import with its row and column and by full_clean.
+# The ranges hold every value in the DfE's published files with room to spare.
+PERCENT = (Decimal(0), Decimal(100), "a percentage")
+MEASURE_RANGES: dict[str, tuple[Decimal, Decimal, str]] = {
+    "fsm_pct": PERCENT,
+    "eyfs_gld_pct": PERCENT,
+    "phonics_pct": PERCENT,
+    "ks2_rwm_expected_pct": PERCENT,
+    "ks2_rwm_high_pct": PERCENT,
+    "ks2_progress_reading": (Decimal(-40), Decimal(40), "a KS2 progress score"),
+    "ks2_progress_writing": (Decimal(-40), Decimal(40), "a KS2 progress score"),
+    "ks2_progress_maths": (Decimal(-40), Decimal(40), "a KS2 progress score"),
+    "attainment8": (Decimal(0), Decimal(90), "an Attainment 8 score"),
+    "progress8": (Decimal(-10), Decimal(10), "a Progress 8 score"),
+    "p8_ci_lower": (Decimal(-10), Decimal(10), "a Progress 8 confidence limit"),
+    "p8_ci_upper": (Decimal(-10), Decimal(10), "a Progress 8 confidence limit"),
+    "ks4_basics_95_pct": PERCENT,
+    "attendance_pct": PERCENT,
+    "persistent_absence_pct": PERCENT,
+    "suspensions_rate": (Decimal(0), Decimal(1000), "a number of suspensions per 100 pupils"),
+}
+
+
+def out_of_range(field: str, value) -> str:
+    """Why ``value`` cannot be ``field``'s, or "" when it can (or the field has no range)."""
+    if value is None or field not in MEASURE_RANGES:
+        return ""
+    low, high, what = MEASURE_RANGES[field]
+    if low <= value <= high:
+        return ""
+    return f"is {value:f}, but {what} lies between {low} and {high}"
+
+
+class MeasureRange:
+    """The model side of MEASURE_RANGES: one validator per field, so every write path checks the same range."""
+
+    def __init__(self, field: str):
+        self.field = field
+
+    def __call__(self, value):
+        problem = out_of_range(self.field, value)
+        if problem:
+            raise ValidationError(f"The value {problem}.", code="out_of_range")
+
+    def __eq__(self, other):
+        return isinstance(other, MeasureRange) and other.field == self.field
+
+    def deconstruct(self):
+        return ("schools.models.MeasureRange", (self.field,), {})
+
+
 class School(TenantModel):
     constraint_messages = {
         "school_urn_unique_in_partnership": "The partnership already has a school with this URN.",
@@ -46,7 +100,9 @@ class School(TenantModel):
     age_high = models.PositiveSmallIntegerField(null=True, blank=True)
     pupils = models.PositiveIntegerField(null=True, blank=True)
     capacity = models.PositiveIntegerField(null=True, blank=True)
-    fsm_pct = models.DecimalField("FSM %", max_digits=5, decimal_places=1, null=True, blank=True)
+    fsm_pct = models.DecimalField(
+        "FSM %", max_digits=5, decimal_places=1, null=True, blank=True, validators=[MeasureRange("fsm_pct")]
+    )
     trust_name = models.CharField(max_length=200, blank=True)
     postcode = models.CharField(max_length=10, blank=True)
 
@@ -174,8 +230,15 @@ class Inspection(TenantModel):
         return f"{self.school} inspected {self.inspection_date:%d %b %Y}: {grade}"
 
 
-def _measure(verbose_name: str, digits: int = 7, places: int = 2):
-    return models.DecimalField(verbose_name, max_digits=digits, decimal_places=places, null=True, blank=True)
+def _measure(verbose_name: str, field: str, digits: int = 7, places: int = 2):
+    return models.DecimalField(
+        verbose_name,
+        max_digits=digits,
+        decimal_places=places,
+        null=True,
+        blank=True,
+        validators=[MeasureRange(field)],
+    )
 
 
 # The measures of a school's (or an LA's, a region's, England's) year; null where not published or suppressed.
@@ -202,23 +265,23 @@ MEASURE_FIELDS = (
 
 
 class Measures(models.Model):
-    eyfs_gld_pct = _measure("EYFS good level of development %")
-    phonics_pct = _measure("Year 1 phonics expected standard %")
+    eyfs_gld_pct = _measure("EYFS good level of development %", "eyfs_gld_pct")
+    phonics_pct = _measure("Year 1 phonics expected standard %", "phonics_pct")
     ks2_pupils = models.PositiveIntegerField("KS2 eligible pupils", null=True, blank=True)
-    ks2_rwm_expected_pct = _measure("KS2 RWM expected standard % (PTRWM_EXP)")
-    ks2_rwm_high_pct = _measure("KS2 RWM higher standard % (PTRWM_HIGH)")
-    ks2_progress_reading = _measure("KS2 reading progress (READPROG)")
-    ks2_progress_writing = _measure("KS2 writing progress (WRITPROG)")
-    ks2_progress_maths = _measure("KS2 maths progress (MATPROG)")
+    ks2_rwm_expected_pct = _measure("KS2 RWM expected standard % (PTRWM_EXP)", "ks2_rwm_expected_pct")
+    ks2_rwm_high_pct = _measure("KS2 RWM higher standard % (PTRWM_HIGH)", "ks2_rwm_high_pct")
+    ks2_progress_reading = _measure("KS2 reading progress (READPROG)", "ks2_progress_reading")
+    ks2_progress_writing = _measure("KS2 writing progress (WRITPROG)", "ks2_progress_writing")
+    ks2_progress_maths = _measure("KS2 maths progress (MATPROG)", "ks2_progress_maths")
     ks4_pupils = models.PositiveIntegerField("KS4 pupils at the end of KS4", null=True, blank=True)
-    attainment8 = _measure("Attainment 8 (ATT8SCR)")
-    progress8 = _measure("Progress 8 (P8MEA)")
-    p8_ci_lower = _measure("Progress 8 95% confidence interval, lower (P8CILOW)")
-    p8_ci_upper = _measure("Progress 8 95% confidence interval, upper (P8CIUPP)")
-    ks4_basics_95_pct = _measure("English and maths grade 5 or above % (PTL2BASICS_95)")
-    attendance_pct = _measure("Attendance %")
-    persistent_absence_pct = _measure("Persistent absence %")
-    suspensions_rate = _measure("Suspensions per 100 pupils")
+    attainment8 = _measure("Attainment 8 (ATT8SCR)", "attainment8")
+    progress8 = _measure("Progress 8 (P8MEA)", "progress8")
+    p8_ci_lower = _measure("Progress 8 95% confidence interval, lower (P8CILOW)", "p8_ci_lower")
+    p8_ci_upper = _measure("Progress 8 95% confidence interval, upper (P8CIUPP)", "p8_ci_upper")
+    ks4_basics_95_pct = _measure("English and maths grade 5 or above % (PTL2BASICS_95)", "ks4_basics_95_pct")
+    attendance_pct = _measure("Attendance %", "attendance_pct")
+    persistent_absence_pct = _measure("Persistent absence %", "persistent_absence_pct")
+    suspensions_rate = _measure("Suspensions per 100 pupils", "suspensions_rate")
     permanent_exclusions = models.PositiveIntegerField("Permanent exclusions", null=True, blank=True)
     source = models.TextField(blank=True, help_text="Which files the measures came from, one 'kind: file' per line.")
 

@@ -3,9 +3,6 @@ few of each kind of page) and no page shows what only the code should know: shar
 codes, snake_case fact names, command-line flags, or Django's own default messages."""
 
 import re
-from collections import deque
-from html.parser import HTMLParser
-from urllib.parse import urldefrag, urlparse
 
 import pytest
 from django.core.management import call_command
@@ -13,55 +10,9 @@ from django.core.management import call_command
 from categorisation.engine.facts import FACTS
 from partnership.audit_changes import ACTION_LABELS
 from partnership.roles import Role
+from tests.crawl import crawl
 
 pytestmark = pytest.mark.django_db
-
-SKIP = re.compile(r"(\.csv|\.pdf|\.zip|\.json)$|/accounts/logout|/api/|/edit/json/|/export\.json|/admin/|\?page=\d{2,}")
-# Each kind of page is visited a few times: numbers, UUIDs and URNs made alike.
-KIND = [
-    (re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"), "<uuid>"),
-    (re.compile(r"/\d+(?=/|$)"), "/<n>"),
-    (re.compile(r"\?.*$"), "?<q>"),
-]
-PER_KIND = 2
-MAX_PAGES = 120
-
-
-class _Text(HTMLParser):
-    """The text a reader sees in <main>, and its links."""
-
-    def __init__(self):
-        super().__init__()
-        self.depth = 0
-        self.hidden = 0
-        self.text = []
-        self.links = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "a" and attrs.get("href"):
-            self.links.append(attrs["href"])
-        if tag == "main":
-            self.depth += 1
-        if tag in ("script", "style", "template"):
-            self.hidden += 1
-
-    def handle_endtag(self, tag):
-        if tag == "main":
-            self.depth -= 1
-        if tag in ("script", "style", "template"):
-            self.hidden -= 1
-
-    def handle_data(self, data):
-        if self.depth > 0 and not self.hidden:
-            self.text.append(data)
-
-
-def _kind(path: str) -> str:
-    for pattern, replacement in KIND:
-        path = pattern.sub(replacement, path)
-    return path
-
 
 # The framework editor is where officers write conditions, in the fact names the condition language uses:
 # there each name stands beside its description as the thing to type, so only there fact names may show.
@@ -90,37 +41,16 @@ def forbidden_words(text: str, *, fact_names: bool = True) -> list[str]:
     return found
 
 
+def _words(url, response, parser) -> list[str]:
+    if parser is None:
+        return []
+    text = " ".join(" ".join(parser.text).split())
+    return forbidden_words(text, fact_names=not CONDITION_LANGUAGE.search(url))
+
+
 def walk(client, start: str) -> dict[str, list[str]]:
     """Pages reached from ``start`` and what each shows that it should not."""
-    seen_kinds: dict[str, int] = {}
-    visited, problems = set(), {}
-    queue = deque([start])
-    while queue and len(visited) < MAX_PAGES:
-        url = queue.popleft()
-        if url in visited:
-            continue
-        visited.add(url)
-        response = client.get(url)
-        assert response.status_code < 500, f"{url} answered {response.status_code}"
-        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
-            continue
-        parser = _Text()
-        parser.feed(response.content.decode())
-        text = " ".join(" ".join(parser.text).split())
-        found = forbidden_words(text, fact_names=not CONDITION_LANGUAGE.search(url))
-        if found:
-            problems[url] = found
-        for href in parser.links:
-            href = urldefrag(href)[0]
-            parsed = urlparse(href)
-            if parsed.scheme or parsed.netloc or not href.startswith("/") or SKIP.search(href):
-                continue
-            kind = _kind(href)
-            if seen_kinds.get(kind, 0) >= PER_KIND:
-                continue
-            seen_kinds[kind] = seen_kinds.get(kind, 0) + 1
-            queue.append(href)
-    return problems
+    return crawl(client, start, _words)
 
 
 def test_the_words_checker_finds_what_it_looks_for():

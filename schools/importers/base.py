@@ -26,7 +26,7 @@ from partnership.audit_changes import field_label, shown
 from partnership.models import Partnership
 from schools.signals import schools_changed
 
-from ..models import SCHOOL_DATA_FIELDS, Grade, Phase, School, SchoolType
+from ..models import SCHOOL_DATA_FIELDS, Grade, Phase, School, SchoolType, out_of_range
 
 # The changes a preview lists row by row; beyond this many it gives their count only.
 MAX_LISTED_CHANGES = 1000
@@ -280,6 +280,13 @@ def age_range(text: str) -> tuple[int | None, int | None]:
     return (int(match.group(1)), int(match.group(2))) if match else (None, None)
 
 
+# No cell of a DfE, Ofsted or GIAS file comes near this; a longer one is a broken file (a stray quote that
+# swallows the rest of the file) and is reported with its row and column. Python's csv module would stop at
+# its own field limit with an error that names neither, so that limit is raised above the largest upload.
+MAX_CELL = 10_000
+csv.field_size_limit(max(csv.field_size_limit(), 512 * 1024 * 1024))
+
+
 class Importer:
     """Subclasses set kind, label and the columns of each layout, and write clean_row and apply."""
 
@@ -342,18 +349,38 @@ class Importer:
                 if len(cells) != len(header):
                     self.error(number, "", "", f"has {len(cells)} cells but the header has {len(header)} columns")
                     continue
+                long = [(column, cell) for column, cell in zip(header, cells, strict=True) if len(cell) > MAX_CELL]
+                for column, cell in long:
+                    self.error(
+                        number,
+                        column,
+                        cell[:40] + "...",
+                        f"holds {len(cell):,} characters; a cell may hold at most {MAX_CELL:,} "
+                        "(a quote mark left open in the file joins the rows after it into one cell)",
+                    )
+                if long:
+                    continue
                 self.clean_row(number, dict(zip(header, cells, strict=True)))
                 if progress and number % 2000 == 0:
                     progress(min(90, int(90 * number / lines)))
             if not self.counts["rows"]:
                 raise FileError("The file has a header but no rows.")
+            if self.counts["skipped_other_la"] and not self.counts["rows_our_la"]:
+                codes = ", ".join(sorted(self.la_codes)) or "none set"
+                raise FileError(
+                    f"None of the file's {self.counts['rows']:,} rows is for {self.partnership.name}'s LAs "
+                    f"(LA codes {codes}): nothing was imported. Check that it is the file for your LA."
+                )
         except FileError as exc:
             self.errors.append(RowError(row=0, column="", value="", message=str(exc)))
             return
         except csv.Error as exc:
             self.errors.append(RowError(row=0, column="", value="", message=f"The file is not valid CSV: {exc}."))
             return
-        self.finish()  # also when rows have errors, so that every problem is reported at once
+        try:
+            self.finish()  # also when rows have errors, so that every problem is reported at once
+        except FileError as exc:
+            self.errors.append(RowError(row=0, column="", value="", message=str(exc)))
 
     def start(self) -> None:
         """Called once the layout is known, before the first row."""
@@ -374,6 +401,15 @@ class Importer:
             self.error(row, label or column, data.get(column, ""), str(exc))
             return None
 
+    def measure(self, row: int, data: dict, column: str, field: str, parser):
+        """A measure's value, refused with its row, column and value when it is outside the measure's range."""
+        value = self.value(row, data, column, parser)
+        problem = out_of_range(field, value)
+        if problem:
+            self.error(row, column, data.get(column, ""), problem)
+            return None
+        return value
+
     def urn(self, row: int, data: dict, column: str = "URN") -> str | None:
         urn = clean(data.get(column))
         if not URN_RE.match(urn):
@@ -390,6 +426,7 @@ class Importer:
         if code not in self.la_codes:
             self.counts["skipped_other_la"] += 1
             return False
+        self.counts["rows_our_la"] += 1
         return True
 
     def first_time(self, row: int, key, signature, what: str) -> bool:

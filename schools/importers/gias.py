@@ -28,7 +28,7 @@ class GiasImporter(SchoolRowsImporter):
         high = self.value(row, data, "StatutoryHighAge", parse_int)
         pupils = self.value(row, data, "NumberOfPupils", parse_int)
         capacity = self.value(row, data, "SchoolCapacity", parse_int)
-        fsm = self.value(row, data, "PercentageFSM", parse_decimal)
+        fsm = self.measure(row, data, "PercentageFSM", "fsm_pct", parse_decimal)
         if fsm is not None and not 0 <= fsm <= 100:
             self.error(row, "PercentageFSM", data["PercentageFSM"], "is not a percentage from 0 to 100")
         name = clean(data.get("EstablishmentName"))

@@ -99,7 +99,7 @@ class PerformanceImporter(SchoolRowsImporter):
 
     def measure_values(self, row: int, data: dict) -> dict:
         return {
-            field: self.value(row, data, column, parse_int if field in INT_FIELDS else parse_decimal)
+            field: self.measure(row, data, column, field, parse_int if field in INT_FIELDS else parse_decimal)
             for field, column in self.header_columns(data).items()
         }
 
@@ -172,6 +172,12 @@ class PerformanceImporter(SchoolRowsImporter):
         self.new_schools = {urn: item for urn, item in self.school_rows.items() if urn not in self.schools}
         for (urn, year), item in self.candidates.items():
             self.results[(urn, year)] = item
+        if self.deferred and self.counts["skipped_not_in_partnership"] == len(self.deferred) and not self.candidates:
+            raise FileError(
+                f"None of the file's {len(self.deferred):,} school rows names a school of {self.partnership.name}, "
+                "and the file has no LA column to create them from: nothing was imported. Check that it is the "
+                "file for your LA, or import the GIAS or spine file first."
+            )
         if self.counts["skipped_not_in_partnership"]:
             self.notes.append(
                 f"{self.counts['skipped_not_in_partnership']} rows name URNs that are not schools of this partnership "

@@ -379,3 +379,84 @@ def test_local_data_errors(world, run):
     assert "whole number" in errors[(3, "Complaints", "-1")]
     assert "not Fully, Partly, Not" in errors[(3, "Outward facing", "Sideways")]
     assert not LocalIndicator.objects.exists()
+
+
+# ---- impossible values, over-long cells, files for another LA ----------------------------------
+
+
+def test_impossible_values_are_refused_with_row_column_and_value_and_nothing_lands(world, run):
+    before = _state()
+    result = run("ks2", "ks2_impossible.csv")
+    assert not result.ok and not result.applied
+    errors = _errors(result)
+    assert set(errors) == {
+        (2, "Overall Meet Std", "150%"),
+        (3, "Overall Meet Std", "-5%"),
+        (3, "Writing Progress", "500"),
+    }
+    assert errors[(2, "Overall Meet Std", "150%")] == "is 150, but a percentage lies between 0 and 100"
+    assert errors[(3, "Writing Progress", "500")] == "is 500, but a KS2 progress score lies between -40 and 40"
+    # The good row of the earlier year did not land either: the file lands whole or not at all.
+    assert _state() == before
+
+
+def test_an_impossible_value_in_a_raw_ks2_or_ks4_file_is_refused(world, run):
+    raw = "RECTYPE,LEA,ESTAB,URN,SCHNAME,PTRWM_EXP,READPROG\n1,901,2001,901001,Alpha Primary School,63%,-45\n"
+    result = run("ks2", data=raw.encode(), year="2018-19")
+    assert _errors(result) == {(2, "READPROG", "-45"): "is -45, but a KS2 progress score lies between -40 and 40"}
+    ks4 = "RECTYPE,LEA,ESTAB,URN,SCHNAME,ATT8SCR,P8MEA\n1,901,2001,901001,Alpha Primary School,95.5,0.1\n"
+    result = run("ks4", data=ks4.encode(), year="2018-19")
+    assert _errors(result) == {(2, "ATT8SCR", "95.5"): "is 95.5, but an Attainment 8 score lies between 0 and 90"}
+    assert not PerformanceResult.objects.exists()
+
+
+def test_every_write_path_checks_the_same_range(world):
+    from django.core.exceptions import ValidationError
+
+    result = PerformanceResult(
+        partnership=world.a.partnership, school=world.a.school, academic_year="2018-19", phonics_pct=Decimal("101")
+    )
+    with pytest.raises(ValidationError) as refused:
+        result.full_clean()
+    assert refused.value.message_dict == {"phonics_pct": ["The value is 101, but a percentage lies between 0 and 100."]}
+    result.phonics_pct = Decimal("100")
+    result.full_clean()
+
+
+def test_a_cell_longer_than_the_limit_names_its_row_and_column(world, run):
+    before = _state()
+    long = "x" * 200_000
+    raw = (
+        "RECTYPE,LEA,ESTAB,URN,SCHNAME,PTRWM_EXP,READPROG\n"
+        "1,901,2001,901001,Alpha Primary School,63%,-1.0\n"
+        f'1,901,2002,901002,"{long}",60%,0.5\n'
+    )
+    result = run("ks2", data=raw.encode(), year="2018-19")
+    assert not result.ok
+    [error] = result.errors
+    assert (error.row, error.column) == (3, "SCHNAME")
+    assert error.message.startswith("holds 200,000 characters; a cell may hold at most 10,000")
+    assert len(error.value) < 100
+    assert _state() == before
+
+
+def test_a_file_with_no_row_for_the_partnerships_las_says_so_instead_of_importing(world, run):
+    before = _state()
+    other_la = (
+        "RECTYPE,LEA,ESTAB,URN,SCHNAME,PTRWM_EXP,READPROG\n"
+        "1,850,2000,115850,Another LA's school,70%,0.5\n"
+        "3,850,,,Hampshire,65%,0.1\n"
+        "4,,,,England,65%,0.0\n"
+    )
+    result = run("ks2", data=other_la.encode(), year="2018-19")
+    assert not result.ok and not result.applied
+    [error] = result.errors
+    assert error.message.startswith(f"None of the file's 3 rows is for {world.a.partnership.name}'s LAs")
+    assert "nothing was imported" in error.message
+    assert _state() == before  # not even England's row
+
+    unknown = "URN,Academic Year,Overall Meet Std,Reading Progress\n999991,2019,60%,0.1\n999992,2019,61%,0.2\n"
+    result = run("ks2", data=unknown.encode())
+    assert not result.ok
+    assert "None of the file's 2 school rows names a school of" in result.errors[0].message
+    assert _state() == before
