@@ -707,10 +707,25 @@ def self_assessment_submit(*, actor, result: Result, category: str, evidence: di
     return assessment
 
 
+STALE_MODERATION = (
+    "Another officer recorded a moderation of this result while you were writing yours: theirs is shown "
+    "below. Nothing of yours was saved; record yours again if it still differs."
+)
+
+
+def moderation_seen(result: Result) -> str:
+    """What the moderation form carries of the latest moderation it showed: its id, or "none"."""
+    latest = ModerationNote.objects.filter(result=result).order_by("-pk").values_list("pk", flat=True).first()
+    return str(latest) if latest else "none"
+
+
 @transaction.atomic
-def result_moderate(*, actor, result: Result, note: str, agreed_category: str, override_reason: str = "") -> Result:
+def result_moderate(
+    *, actor, result: Result, note: str, agreed_category: str, override_reason: str = "", seen: str = ""
+) -> Result:
     """Record the discussion with the school and the agreed category; differing from the computed
-    category is an override and needs a reason."""
+    category is an override and needs a reason. With ``seen`` (``moderation_seen`` when the form was
+    shown), a moderation recorded meanwhile by someone else refuses this one instead of overwriting it."""
     require(can_run_categorisation(actor_roles(actor, result.partnership)))
     result = (
         Result.objects.select_for_update(of=("self",))
@@ -723,6 +738,8 @@ def result_moderate(*, actor, result: Result, note: str, agreed_category: str, o
         raise ValidationError("The run has not finished: moderate once every school is categorised.")
     if result.run.is_confirming:
         raise ValidationError("The results are being confirmed now: they can no longer be moderated.")
+    if seen and seen != moderation_seen(result):
+        raise ValidationError(STALE_MODERATION, code="stale")
     errors = {}
     if not note.strip():
         errors["note"] = "Record what was discussed with the school."

@@ -135,6 +135,9 @@ class ModerationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Needed when the agreed category is not the computed one.",
     )
+    # The latest moderation the page showed (runs.moderation_seen), so that one recorded meanwhile is not
+    # overwritten unseen.
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, version, **kwargs):
         super().__init__(*args, **kwargs)

@@ -417,7 +417,9 @@ def result_detail(request, partnership_slug, run_uuid, urn):
     sa = self_assessment_state(request, result)
     assessment = sa["assessment"]
     sa_form = self_assessment_form(result, sa)
-    mod_form = ModerationForm(initial={"agreed_category": result.category or ""}, version=version)
+    mod_form = ModerationForm(
+        initial={"agreed_category": result.category or "", "seen": runs.moderation_seen(result)}, version=version
+    )
     if request.method == "POST":
         action = request.POST.get("action")
         try:

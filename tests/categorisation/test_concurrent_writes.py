@@ -77,18 +77,51 @@ def test_a_draft_at_the_same_time_as_a_submission_is_refused_with_its_reason(wor
     assert SelfAssessment.objects.get(pk=submitted.pk).status == "submitted"
 
 
-def test_two_moderations_of_one_result_at_once_never_fail(world, officer, run, monkeypatch):
+def test_two_moderations_of_one_result_at_once_keep_one_and_tell_the_other_officer(world, officer, run, monkeypatch):
+    """Both officers opened the page before either moderated (it showed no moderation: "none"). The first
+    to save wins; the second is told someone moderated meanwhile, and nothing of theirs overwrites it."""
     school = world.a.school
     other = UserFactory(username="second.officer")
     MembershipFactory(partnership=world.a.partnership, user=other, role=Role.OFFICER)
     url = result_url(world, run, school)
     meet_before(monkeypatch, ModerationNote)
+    moderation = {"action": "moderate", "seen": "none"}
     answers = at_once(
         [
-            (officer, url, {"action": "moderate", "agreed_category": "AMBER", "note": "Agreed at the meeting"}),
-            (other, url, {"action": "moderate", "agreed_category": "AMBER", "note": "Discussed by phone"}),
+            (officer, url, {**moderation, "agreed_category": "AMBER", "note": "Agreed at the meeting"}),
+            (
+                other,
+                url,
+                {**moderation, "agreed_category": "GREEN", "note": "Discussed by phone", "override_reason": "x"},
+            ),
         ]
     )
-    assert 500 not in statuses(answers), statuses(answers)
+    assert sorted(statuses(answers)) == [200, 302], statuses(answers)
+    [refused] = [answer for answer in answers if answer.status_code == 200]
+    assert "Another officer recorded a moderation of this result while you were writing yours" in (
+        refused.content.decode()
+    )
+    [note] = ModerationNote.objects.filter(result__run=run, result__school=school)
     result = Result.objects.get(run=run, school=school)
-    assert result.status == "agreed" and result.final_category == "AMBER"
+    assert result.status == "agreed" and result.final_category == note.agreed_category
+
+
+def test_a_moderation_form_shown_before_another_was_recorded_is_refused(world, officer, run, login):
+    url = result_url(world, run, world.a.school)
+    client = login(officer)
+    page = client.get(url).content.decode()
+    assert 'name="seen" value="none"' in page
+    runs.result_moderate(
+        actor=officer,
+        result=Result.objects.get(run=run, school=world.a.school),
+        note="By phone",
+        agreed_category="AMBER",
+    )
+    answer = client.post(url, {"action": "moderate", "seen": "none", "agreed_category": "AMBER", "note": "Again"})
+    assert answer.status_code == 200 and "while you were writing yours" in answer.content.decode()
+    assert ModerationNote.objects.filter(result__run=run).count() == 1
+    page = client.get(url).content.decode()
+    latest = ModerationNote.objects.get(result__run=run).pk
+    assert f'name="seen" value="{latest}"' in page
+    answer = client.post(url, {"action": "moderate", "seen": str(latest), "agreed_category": "AMBER", "note": "Again"})
+    assert answer.status_code == 302
