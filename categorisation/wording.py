@@ -252,8 +252,9 @@ def _at(when: date | None, fallback: str) -> str:
     return f"at the inspection of {date_words(when)}" if when else fallback
 
 
-def fact_sentence(name: str, value, inspections: Inspections = Inspections()) -> str:
-    """One fact of the school as a sentence, without its full stop."""
+def fact_sentence(name: str, value, inspections: Inspections = Inspections(), facts: dict | None = None) -> str:
+    """One fact of the school as a sentence, without its full stop; ``facts`` (the result's data) give the
+    England figure beside the school's."""
     latest, previous = inspections.latest, inspections.previous
     if name == "ofsted_grade":
         return f"Judged {grade_words(value)} {_at(latest, 'at the last inspection')}"
@@ -290,8 +291,12 @@ def fact_sentence(name: str, value, inspections: Inspections = Inspections()) ->
     if name in CHOICE_SENTENCES:
         return CHOICE_SENTENCES[name].format(words=value_words(value, name))
     if name in FIGURE_LABELS and value is not None:
-        return _figure(name, value, {}).capitalize()
+        return _upper_first(_figure(name, value, facts or {}))
     return f"{fact_label(name)}: {value_words(value, name)}"
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _figure(name: str, value, facts: dict) -> str:
@@ -337,10 +342,9 @@ def missing_sentence(name: str) -> str:
 
 
 def _sentence(text: str) -> str:
-    text = text.strip()
+    text = _upper_first(text.strip())
     if not text:
         return ""
-    text = text[0].upper() + text[1:]
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
@@ -363,7 +367,7 @@ def criterion_reason(criterion: dict, facts: dict, labels: dict, inspections: In
     """One criterion (an entry of ``Result.criteria_met``) in words, with the school's figures."""
     sentences = []
     for name, value in (criterion.get("values") or {}).items():
-        sentences.append(_sentence(fact_sentence(name, value, inspections)))
+        sentences.append(_sentence(fact_sentence(name, value, inspections, facts)))
         figures = figures_sentence(name, facts)
         if figures:
             sentences.append(_sentence(figures))
