@@ -331,7 +331,7 @@ def figures_sentence(name: str, facts: dict) -> str:
 
 def missing_sentence(name: str) -> str:
     """A fact the category needed and did not have."""
-    label = fact_label(name)
+    label = label_words(fact_label(name))
     label = label[0].lower() + label[1:] if label[:2] != label[:2].upper() else label
     fact = FACTS.get(name)
     if fact is not None and fact.derived:
