@@ -513,3 +513,14 @@ def latest_categories_of(
     """School id -> {"category", "status", "academic_year"} of its current category that the person may be
     shown, for the given schools (``categorisation.selectors.latest_results``). One query."""
     return latest_results(partnership, to_officer=to_officer, school_ids=school_ids, own=own)
+
+
+def letter_categories(partnership: Partnership) -> list[tuple[str, str]]:
+    """(code, label) of every category of the partnership's frameworks (their draft or current version), in
+    the frameworks' order, each code once: the categories the letters' wording may say more about."""
+    seen: dict[str, str] = {}
+    for framework in framework_list(partnership).order_by("name"):
+        version = editable_version(framework)
+        for category in version.definition.get("categories", []) if version else []:
+            seen.setdefault(category["code"], category.get("label", ""))
+    return list(seen.items())

@@ -89,6 +89,7 @@ ACTION_LABELS = {
     "categorisation.run.due_date": "Self-assessment due date changed",
     "categorisation.letters.render": "Letters written",
     "categorisation.letters.send": "Letters sent",
+    "categorisation.letter_template.change": "Letter wording changed",
 }
 
 # How the last part of an unlisted code reads, after the name of its object.

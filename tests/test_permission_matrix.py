@@ -794,6 +794,7 @@ NOT_CHANNELS = {
     "categorisation_run_withdraw": OFFICERS_ONLY,
     "categorisation_run_due_date": OFFICERS_ONLY,
     "categorisation_letters_retry": OFFICERS_ONLY,
+    "categorisation_letter_template": OFFICERS_ONLY,
     "school_judgements": OFFICERS_ONLY,
     **{
         name: OFFICERS_ONLY
