@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('categorisation', '0009_run_confirmation'),
+        ('categorisation', '0010_letter_template'),
     ]
 
     operations = [
