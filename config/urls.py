@@ -22,6 +22,7 @@ api_patterns = [
     path("", include("schools.api_urls")),
     path("", include("sharing.api_urls")),
     path("", include("categorisation.api_urls")),
+    path("", include("funding.api_urls")),
 ]
 
 urlpatterns = [

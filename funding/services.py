@@ -321,6 +321,12 @@ def procurement_problem(bid: Bid, policy: FundingPolicy) -> str:
 
 
 PROVIDER_ORDER = ("same_cluster", "other_cluster", "system_leader", "consultancy")
+PROVIDER_CHOICES = [
+    ("same_cluster", "A school in the same cluster"),
+    ("other_cluster", "A school in another cluster"),
+    ("system_leader", "System leaders (NLE, LLE, SLE, NLG)"),
+    ("consultancy", "Consultancy"),
+]
 
 
 def submission_problems(bid: Bid, policy: FundingPolicy) -> list[str]:

@@ -821,6 +821,19 @@ NOT_CHANNELS = {
     "api_inspection_list": PUBLIC,
     "api_result_list": PUBLIC,
     "api_benchmark_list": PUBLIC,
+    **{
+        name: "funding data, no school's performance or evaluative data: funds and their figures, allocations "
+        "and the rate card are the same for every member; bids are those funding.selectors.bids_for lets the "
+        "person see (tests/funding/test_api.py)"
+        for name in (
+            "api_fund_list",
+            "api_fund_allocations",
+            "api_rate_card",
+            "api_bid_list",
+            "api_bid_detail",
+            "api_bid_action",
+        )
+    },
 }
 
 
