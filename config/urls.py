@@ -16,6 +16,7 @@ tenant_patterns = [
     path("", include("schools.urls")),
     path("", include("sharing.urls")),
     path("", include("categorisation.urls")),
+    path("", include("funding.urls")),
 ]
 
 api_patterns = [

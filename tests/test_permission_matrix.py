@@ -832,6 +832,7 @@ NOT_CHANNELS = {
             "api_bid_list",
             "api_bid_detail",
             "api_bid_action",
+            "funding_bid_a1_pdf",
         )
     },
 }

@@ -1,0 +1,61 @@
+"""The paper forms as PDF (WeasyPrint): a bid as Calderdale's A1, its sections in the form's order."""
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.text import slugify
+
+from partnership.models import AuditEvent
+
+from .models import Bid
+from .services import PROVIDER_CHOICES
+from .workflow import BY_ACTION, DECISIONS, STATES
+
+
+def _decision(bid: Bid) -> dict | None:
+    event = (
+        AuditEvent.objects.filter(
+            partnership=bid.partnership,
+            object_type="funding.bid",
+            object_id=str(bid.pk),
+            action__in=[f"funding.bid.{a}" for a in DECISIONS],
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if event is None:
+        return None
+    return {"label": BY_ACTION[event.action.rsplit(".", 1)[1]].label, "reason": event.reason}
+
+
+def bid_pdf(bid: Bid) -> bytes:
+    from weasyprint import HTML
+
+    lines = list(bid.lines.order_by("id"))
+    approved = [line.approved for line in lines if line.approved is not None]
+    kinds = dict(PROVIDER_CHOICES)
+    author = bid.author.get_full_name() or bid.author.username
+    html = render_to_string(
+        "reports/funding_a1.html",
+        {
+            "bid": bid,
+            "state": STATES[bid.state],
+            "group": list(bid.schools.order_by("name")),
+            "author": author,
+            "lines": lines,
+            "requested": sum((line.requested for line in lines), 0),
+            "paid_by_school": sum((line.paid_by_school for line in lines), 0),
+            "approved": sum(approved, 0) if approved else None,
+            "providers": [
+                {"kind": kinds.get(p.get("kind"), p.get("kind")), "name": p.get("name", "")}
+                for p in bid.providers
+                if isinstance(p, dict)
+            ],
+            "decision": _decision(bid),
+            "today": timezone.localdate(),
+        },
+    )
+    return HTML(string=html).write_pdf()
+
+
+def bid_filename(bid: Bid) -> str:
+    return f"bid-a1-{bid.fund.academic_year}-{slugify(bid.title)[:60] or bid.uuid}.pdf"

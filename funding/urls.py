@@ -1,0 +1,7 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("funding/bids/<uuid:bid_uuid>/a1.pdf", views.bid_a1_pdf, name="funding_bid_a1_pdf"),
+]
