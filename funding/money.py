@@ -156,7 +156,7 @@ class FundFigures:
         return self.budget - self.committed - self.devolved + self.repaid
 
 
-def _money_sum(queryset, field_name: str = "amount") -> Decimal:
+def money_sum(queryset, field_name: str = "amount") -> Decimal:
     """A sum of money to the penny (SQLite adds decimals as floating point, so the sum is rounded back)."""
     return to_penny(queryset.aggregate(total=Sum(field_name))["total"])
 
@@ -170,8 +170,8 @@ def fund_figures(fund: Fund) -> FundFigures:
     fund's row lock to decide on what it says."""
     allocation = current_allocation(fund)
     lines = BidLine.objects.filter(bid__fund=fund, bid__state__in=FUNDED, approved__isnull=False)
-    approved_committed = _money_sum(lines.filter(bid__state__in=DECIDED), "approved")
-    approved_paid_on = _money_sum(lines.exclude(bid__state__in=DECIDED), "approved")
+    approved_committed = money_sum(lines.filter(bid__state__in=DECIDED), "approved")
+    approved_paid_on = money_sum(lines.exclude(bid__state__in=DECIDED), "approved")
     moved = {
         kind: to_penny(total)
         for kind, total in BidMoney.objects.filter(bid__fund=fund)
@@ -198,15 +198,15 @@ def fund_figures(fund: Fund) -> FundFigures:
 
 
 def bid_approved_total(bid: Bid) -> Decimal:
-    return _money_sum(bid.lines.filter(approved__isnull=False), "approved")
+    return money_sum(bid.lines.filter(approved__isnull=False), "approved")
 
 
 def bid_requested_total(bid: Bid) -> Decimal:
-    return _money_sum(bid.lines.all(), "requested")
+    return money_sum(bid.lines.all(), "requested")
 
 
 def bid_devolved(bid: Bid) -> Decimal:
-    return _money_sum(bid.money.filter(kind=BidMoney.Kind.DEVOLVED))
+    return money_sum(bid.money.filter(kind=BidMoney.Kind.DEVOLVED))
 
 
 def rate_on(partnership, staff_category: str, unit: str, on: date) -> RateCardRow | None:

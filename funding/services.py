@@ -479,7 +479,8 @@ def bid_transition(
             after_money = {"devolved": str(paid)}
         elif action == "report_impact" and amount is not None:
             spent = _amount(amount, "The amount spent")
-            _move(actor, bid, BidMoney.Kind.SPENT, spent, reason) if spent else None
+            if spent:
+                _move(actor, bid, BidMoney.Kind.SPENT, spent, reason)
             after_money = {"spent": str(spent)}
         elif action in ("close", "hold_meeting"):
             bid.minimum_impact_met = action == "close"
@@ -493,9 +494,9 @@ def bid_transition(
             after_money = {"repayment_requested": str(asked)}
         elif action in ("record_repaid", "write_off"):
             kind = BidMoney.Kind.REPAID if action == "record_repaid" else BidMoney.Kind.WRITTEN_OFF
-            figures = money._money_sum(bid.money.filter(kind=BidMoney.Kind.REPAYMENT_REQUESTED))
-            _move(actor, bid, kind, figures, reason)
-            after_money = {kind: str(figures)}
+            asked = money.money_sum(bid.money.filter(kind=BidMoney.Kind.REPAYMENT_REQUESTED))
+            _move(actor, bid, kind, asked, reason)
+            after_money = {kind: str(asked)}
         bid.state = transition.target
         bid.full_clean()
         bid.save()
