@@ -166,7 +166,24 @@ def _load_funding(partnership) -> dict:
     endorse = (lead, "endorse", {"reason": "Agreed at the cluster meeting."})
     approve = (board, "approve", {"reason": "Fits the board's priorities.", "meeting_date": date(2022, 11, 10)})
     devolve = (officer, "devolve", {})
-    report = (head, "report_impact", {"amount": None})
+    report = (
+        head,
+        "report_impact",
+        {
+            "report": {
+                "final_summary": "Outcomes in the area rose towards the LA average; the work continues in school.",
+                "strategies": [
+                    {
+                        "strategy": "Training and coaching from a cluster school",
+                        "timescale": "Autumn and spring terms",
+                        "impact": "Staff use the approach in every class; pupils' work shows it.",
+                        "planned": "600.00",
+                        "actual": "560.00",
+                    }
+                ],
+            }
+        },
+    )
 
     bid(
         "Early reading: phonics training", "literacy", [{"staff_category": "Headteacher", "unit": "day", "quantity": 2}]

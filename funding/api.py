@@ -168,6 +168,21 @@ class BidInput(serializers.Serializer):
     lines = LineInput(many=True, min_length=1)
 
 
+class StrategyInput(serializers.Serializer):
+    strategy = serializers.CharField(max_length=2000)
+    timescale = serializers.CharField(max_length=2000)
+    impact = serializers.CharField(max_length=5000)
+    deviation = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    rationale = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    planned = serializers.DecimalField(**MONEY, min_value=0)
+    actual = serializers.DecimalField(**MONEY, min_value=0)
+
+
+class ImpactInput(serializers.Serializer):
+    final_summary = serializers.CharField(max_length=5000)
+    strategies = StrategyInput(many=True, min_length=1)
+
+
 class ActionInput(serializers.Serializer):
     reason = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
     amounts = serializers.DictField(
@@ -179,8 +194,9 @@ class ActionInput(serializers.Serializer):
     conditions = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
     meeting_date = serializers.DateField(required=False)
     amount = serializers.DecimalField(
-        **MONEY, min_value=0, required=False, help_text="For devolve, report_impact (spent) and request_repayment."
+        **MONEY, min_value=0, required=False, help_text="For devolve and request_repayment."
     )
+    report = ImpactInput(required=False, help_text="For report_impact: the funding impact report (A2).")
 
 
 def _refusal(exc) -> Response:
@@ -369,6 +385,7 @@ class BidActionView(generics.GenericAPIView):
                 conditions=data.get("conditions", ""),
                 meeting_date=data.get("meeting_date"),
                 amount=data.get("amount"),
+                report=data.get("report"),
             )
         except (DjangoPermissionDenied, ValidationError) as exc:
             return _refusal(exc)

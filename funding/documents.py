@@ -1,4 +1,7 @@
-"""The paper forms as PDF (WeasyPrint): a bid as Calderdale's A1, its sections in the form's order."""
+"""The paper forms as PDF (WeasyPrint): a bid as Calderdale's A1 and its funding impact report as A2, each
+with its sections in the form's order."""
+
+from decimal import Decimal
 
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -59,3 +62,37 @@ def bid_pdf(bid: Bid) -> bytes:
 
 def bid_filename(bid: Bid) -> str:
     return f"bid-a1-{bid.fund.academic_year}-{slugify(bid.title)[:60] or bid.uuid}.pdf"
+
+
+def _difference(planned, actual) -> str:
+    """Under- or overspend in words a treasurer reads: −£40.00, +£15.00 or £0.00."""
+    gap = Decimal(actual) - Decimal(planned)
+    sign = "+" if gap > 0 else "−" if gap < 0 else ""
+    return f"{sign}£{abs(gap):,.2f}"
+
+
+def impact_pdf(bid: Bid) -> bytes:
+    """The bid's funding impact report (A2); the bid must have one."""
+    from weasyprint import HTML
+
+    report = bid.impact_reports.select_related("filed_by").get()
+    strategies = [{**s, "difference": _difference(s["planned"], s["actual"])} for s in report.strategies]
+    planned = sum((Decimal(s["planned"]) for s in report.strategies), Decimal("0"))
+    actual = report.spent
+    filed_by = report.filed_by.get_full_name() or report.filed_by.username if report.filed_by else "the service"
+    html = render_to_string(
+        "reports/funding_a2.html",
+        {
+            "bid": bid,
+            "report": report,
+            "strategies": strategies,
+            "planned": planned,
+            "actual": actual,
+            "difference": _difference(planned, actual),
+            "approved": sum((line.approved or 0 for line in bid.lines.all()), Decimal("0")),
+            "filed_by": filed_by,
+            "state": STATES[bid.state].lower(),
+            "today": timezone.localdate(),
+        },
+    )
+    return HTML(string=html).write_pdf()

@@ -404,3 +404,31 @@ class ConflictOfInterest(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.user} declared an interest in {self.bid}"
+
+
+class ImpactReport(TenantModel):
+    """A bid's funding impact report (Calderdale A2): each strategy with its timescale, impact, any
+    deviation from the agreed provider with its rationale, and its planned and actual cost; the final
+    impact summary. The officer's judgement of whether the minimum impact was met is the bid's
+    ``minimum_impact_met``, set when they close it or record the meeting."""
+
+    constraint_messages = {"one_impact_report_per_bid": "This bid already has its impact report."}
+
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="impact_reports")
+    # [{"strategy", "timescale", "impact", "deviation", "rationale", "planned", "actual"}]
+    strategies = models.JSONField(default=list)
+    final_summary = models.TextField()
+    filed_at = models.DateTimeField(auto_now_add=True)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["bid"], name="one_impact_report_per_bid")]
+
+    def __str__(self) -> str:
+        return f"Impact report of {self.bid}"
+
+    @property
+    def spent(self) -> Decimal:
+        return sum((Decimal(s["actual"]) for s in self.strategies), Decimal("0"))

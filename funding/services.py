@@ -31,6 +31,7 @@ from .models import (
     ConflictOfInterest,
     Fund,
     FundingPolicy,
+    ImpactReport,
     RateCardRow,
 )
 from .workflow import BY_ACTION, DECISIONS, STATES, Transition
@@ -431,6 +432,7 @@ def bid_transition(
     conditions: str = "",
     meeting_date: date | None = None,
     amount=None,
+    report: dict | None = None,
 ) -> Bid:
     """Take ``action`` on the bid: check the permission (a refusal says why), move the state, record the
     money, write the audit row, and email the next person once the change is committed."""
@@ -477,11 +479,11 @@ def bid_transition(
                 )
             _move(actor, bid, BidMoney.Kind.DEVOLVED, paid, reason)
             after_money = {"devolved": str(paid)}
-        elif action == "report_impact" and amount is not None:
-            spent = _amount(amount, "The amount spent")
-            if spent:
-                _move(actor, bid, BidMoney.Kind.SPENT, spent, reason)
-            after_money = {"spent": str(spent)}
+        elif action == "report_impact":
+            filed = _impact_report(actor, bid, report)
+            if filed.spent:
+                _move(actor, bid, BidMoney.Kind.SPENT, filed.spent, reason)
+            after_money = {"spent": str(filed.spent)}
         elif action in ("close", "hold_meeting"):
             bid.minimum_impact_met = action == "close"
         elif action == "request_repayment":
@@ -511,6 +513,58 @@ def bid_transition(
         )
         transaction.on_commit(lambda: _notify(bid.pk, action))
     return bid
+
+
+IMPACT_FIELDS = {
+    "strategy": "the strategy",
+    "timescale": "its timescale",
+    "impact": "its impact",
+}
+
+
+def _impact_report(actor, bid: Bid, report: dict | None) -> ImpactReport:
+    """The funding impact report (A2) filed with ``report_impact``: {final_summary, strategies: [{strategy,
+    timescale, impact, deviation, rationale, planned, actual}]}. Under- or overspend is actual less planned."""
+    if not report:
+        raise ValidationError("File the impact report: each strategy's timescale, impact and cost, and a summary.")
+    strategies, problems = [], []
+    given = report.get("strategies") or []
+    if not given:
+        problems.append("Give at least one strategy the funding paid for.")
+    for number, strategy in enumerate(given, start=1):
+        where = f"Strategy {number}"
+        for key, words in IMPACT_FIELDS.items():
+            if not str(strategy.get(key, "")).strip():
+                problems.append(f"{where}: say {words}.")
+        if str(strategy.get("deviation", "")).strip() and not str(strategy.get("rationale", "")).strip():
+            problems.append(f"{where}: say why the provider differed from the one agreed.")
+        try:
+            planned = _amount(strategy.get("planned", "0"), f"{where}'s planned cost")
+            actual = _amount(strategy.get("actual", "0"), f"{where}'s actual cost")
+        except ValidationError as exc:
+            problems.extend(exc.messages)
+            continue
+        strategies.append(
+            {
+                **{key: str(strategy.get(key, "")).strip() for key in (*IMPACT_FIELDS, "deviation", "rationale")},
+                "planned": str(planned),
+                "actual": str(actual),
+            }
+        )
+    if not str(report.get("final_summary", "")).strip():
+        problems.append("Give the final impact summary.")
+    if problems:
+        raise ValidationError(problems)
+    filed = ImpactReport(
+        partnership=bid.partnership,
+        bid=bid,
+        strategies=strategies,
+        final_summary=str(report["final_summary"]).strip(),
+        filed_by=person(actor),
+    )
+    filed.full_clean(exclude=["bid"])
+    filed.save()
+    return filed
 
 
 def _move(actor, bid: Bid, kind: str, amount: Decimal, reason: str) -> BidMoney:

@@ -1,11 +1,12 @@
-"""Funding's pages. So far: a bid as its A1 paper form, for whoever may see the bid."""
+"""Funding's pages. So far: a bid as its A1 paper form and its impact report as A2, for whoever may see the
+bid."""
 
 from django.http import Http404, HttpResponse
 
 from . import documents, selectors
 
 
-def bid_a1_pdf(request, partnership_slug, bid_uuid):
+def _visible_bid(request, bid_uuid):
     bid = (
         selectors.bids_for(request.partnership, request.user, request.roles, request.memberships)
         .filter(uuid=bid_uuid)
@@ -13,6 +14,22 @@ def bid_a1_pdf(request, partnership_slug, bid_uuid):
     )
     if bid is None:
         raise Http404("No such bid, or not one you may see.")
-    response = HttpResponse(documents.bid_pdf(bid), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{documents.bid_filename(bid)}"'
+    return bid
+
+
+def _pdf(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def bid_a1_pdf(request, partnership_slug, bid_uuid):
+    bid = _visible_bid(request, bid_uuid)
+    return _pdf(documents.bid_pdf(bid), documents.bid_filename(bid))
+
+
+def bid_a2_pdf(request, partnership_slug, bid_uuid):
+    bid = _visible_bid(request, bid_uuid)
+    if not bid.impact_reports.exists():
+        raise Http404("This bid has no impact report yet: it is filed once the money has been devolved.")
+    return _pdf(documents.impact_pdf(bid), documents.bid_filename(bid).replace("bid-a1-", "impact-a2-"))

@@ -833,6 +833,7 @@ NOT_CHANNELS = {
             "api_bid_detail",
             "api_bid_action",
             "funding_bid_a1_pdf",
+            "funding_bid_a2_pdf",
         )
     },
 }

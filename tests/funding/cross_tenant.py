@@ -42,4 +42,5 @@ FUNDING_URLS = {
     "api_bid_detail": lambda w: {"bid_id": a_bid(w).uuid},
     "api_bid_action": lambda w: {"bid_id": a_bid(w).uuid, "action": "submit"},
     "funding_bid_a1_pdf": lambda w: {"bid_uuid": a_bid(w).uuid},
+    "funding_bid_a2_pdf": lambda w: {"bid_uuid": a_bid(w).uuid},
 }

@@ -168,3 +168,33 @@ def test_another_partnerships_people_get_404(world, fund, draft):
         assert client.get(f"{own_slug}/bids/{draft.uuid}/").status_code == 404
         assert client.post(f"{own_slug}/bids/{draft.uuid}/actions/submit/").status_code == 404
         assert client.get(f"{own_slug}/funds/{fund.uuid}/allocations/").status_code == 404
+
+
+def test_the_impact_report_is_filed_with_its_action(world, fund, draft):
+    a = world.a
+    for role, action, kwargs in (
+        ("head", "submit", {}),
+        ("clusterlead", "endorse", {"reason": "Agreed"}),
+        ("board", "approve", {"reason": "Yes"}),
+        ("officer", "devolve", {}),
+    ):
+        services.bid_transition(actor=a.users[role], bid=draft, action=action, **kwargs)
+    url = f"{base(world)}/bids/{draft.uuid}/actions/report_impact/"
+    missing = api(a.users["head"]).post(url, {}, format="json")
+    assert missing.status_code == 409 and missing.json()["detail"].startswith("File the impact report")
+    report = {
+        "final_summary": "Reading rose.",
+        "strategies": [
+            {
+                "strategy": "Phonics",
+                "timescale": "Autumn",
+                "impact": "Better",
+                "planned": "3500.00",
+                "actual": "3400.00",
+            }
+        ],
+    }
+    filed = api(a.users["head"]).post(url, {"report": report}, format="json")
+    assert filed.status_code == 200 and filed.json()["state"] == "impact_reported"
+    funds = api(a.users["board"]).get(f"{base(world)}/funds/").json()["results"]
+    assert funds[0]["figures"]["spent"] == "3400.00"

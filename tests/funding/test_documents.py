@@ -72,3 +72,61 @@ def test_only_those_who_may_see_the_bid_get_its_a1(world, fund, draft, login):
     for role, status in (("officer", 200), ("board", 200), ("clusterlead", 200), ("governor", 200), ("partner", 404)):
         assert login(world.a.users[role]).get(url(world, draft)).status_code == status, role
     assert login(world.b.users["officer"]).get(url(world, draft)).status_code == 404
+
+
+def test_the_a2_reports_each_strategy_with_its_under_or_overspend_and_the_judgement(
+    world, fund, draft, login, tmp_path
+):
+    a = world.a
+    steps = [
+        ("head", "submit", {}),
+        ("clusterlead", "endorse", {"reason": "Agreed"}),
+        ("board", "approve", {"reason": "Yes"}),
+        ("officer", "devolve", {}),
+    ]
+    for role, action, kwargs in steps:
+        services.bid_transition(actor=a.users[role], bid=draft, action=action, **kwargs)
+    assert login(a.users["head"]).get(url(world, draft).replace("a1", "a2")).status_code == 404
+    services.bid_transition(
+        actor=a.users["head"],
+        bid=draft,
+        action="report_impact",
+        report={
+            "final_summary": "Phonics screening rose from 61% to 79%.",
+            "strategies": [
+                {
+                    "strategy": "Phonics lead",
+                    "timescale": "Autumn term",
+                    "impact": "Every class teaches phonics daily",
+                    "planned": "2500.00",
+                    "actual": "2460.00",
+                },
+                {
+                    "strategy": "Leadership coaching",
+                    "timescale": "Spring term",
+                    "impact": "A new reading lead",
+                    "deviation": "Another coach",
+                    "rationale": "The agreed one left",
+                    "planned": "1000.00",
+                    "actual": "1015.00",
+                },
+            ],
+        },
+    )
+    services.bid_transition(actor=a.users["officer"], bid=draft, action="close", reason="Met")
+    answer = login(a.users["head"]).get(url(world, draft).replace("a1", "a2"))
+    assert answer.status_code == 200 and "no-store" in answer["Cache-Control"]
+    text = pdf_text(answer.content, tmp_path)
+    for words in (
+        "1. Strategies and their impact",
+        "2. Final impact summary",
+        "3. The LA's judgement",
+        "−£40.00",
+        "+£15.00",
+        "£3,475.00",
+        "Another coach: The agreed one left",
+        "Phonics screening rose from 61% to 79%.",
+        "The minimum impact was met.",
+    ):
+        assert words in text, words
+    assert login(a.users["partner"]).get(url(world, draft).replace("a1", "a2")).status_code == 404

@@ -22,8 +22,27 @@ from .conftest import full_bid
 pytestmark = pytest.mark.django_db
 
 
+def impact(actual="100.00", **strategy):
+    """An impact report (A2) with one strategy."""
+    return {
+        "final_summary": "Phonics outcomes rose to the LA average.",
+        "strategies": [
+            {
+                "strategy": "Phonics training",
+                "timescale": "Autumn term",
+                "impact": "Screening up 12 points",
+                "planned": "100.00",
+                "actual": actual,
+                **strategy,
+            }
+        ],
+    }
+
+
 def act(world, role, bid, action, **kwargs):
     kwargs.setdefault("reason", f"{action} by the {role}")
+    if action == "report_impact":
+        kwargs.setdefault("report", impact())
     return services.bid_transition(actor=world.a.users[role], bid=bid, action=action, **kwargs)
 
 
@@ -59,7 +78,7 @@ def test_a_bid_walks_from_draft_to_closed_and_the_fund_moves_by_exactly_the_appr
     act(world, "officer", bid, "devolve")
     figures = money.fund_figures(fund)
     assert (figures.committed, figures.devolved, figures.available) == (0, Decimal("1999.99"), Decimal("98000.01"))
-    act(world, "head", bid, "report_impact", amount="1900.00")
+    act(world, "head", bid, "report_impact", report=impact(actual="1900.00"))
     assert money.fund_figures(fund).spent == Decimal("1900.00")
     bid = act(world, "officer", bid, "close")
     assert bid.state == "closed" and bid.minimum_impact_met is True
@@ -361,3 +380,33 @@ def test_a_board_meetings_decisions_land_all_or_none(world, fund):
         ("approved", date(2022, 12, 1)),
         ("rejected", date(2022, 12, 1)),
     ]
+
+
+def test_an_impact_report_needs_each_strategys_words_and_a_summary(world, fund):
+    from funding.models import ImpactReport
+
+    bid = bid_in(world, fund, "devolved")
+    with pytest.raises(ValidationError, match="File the impact report"):
+        act(world, "head", bid, "report_impact", report={})
+    with pytest.raises(ValidationError) as refused:
+        act(
+            world,
+            "head",
+            bid,
+            "report_impact",
+            report={
+                "final_summary": " ",
+                "strategies": [{"strategy": "x", "deviation": "Another provider", "actual": "1.001"}],
+            },
+        )
+    assert refused.value.messages == [
+        "Strategy 1: say its timescale.",
+        "Strategy 1: say its impact.",
+        "Strategy 1: say why the provider differed from the one agreed.",
+        "Strategy 1's actual cost: 1.001 is not an amount in pounds and pence of 0 or more.",
+        "Give the final impact summary.",
+    ]
+    assert not ImpactReport.objects.exists() and Bid.objects.get(pk=bid.pk).state == "devolved"
+    act(world, "head", bid, "report_impact", report=impact(actual="80.00"))
+    report = ImpactReport.objects.get(bid=bid)
+    assert report.spent == Decimal("80.00") and money.fund_figures(fund).spent == Decimal("80.00")
