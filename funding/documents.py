@@ -1,5 +1,5 @@
-"""The paper forms as PDF (WeasyPrint): a bid as Calderdale's A1 and its funding impact report as A2, each
-with its sections in the form's order."""
+"""The paper forms as PDF (WeasyPrint): a bid as Calderdale's A1, its funding impact report as A2 and a
+cluster plan as A3, each with its sections in the form's order."""
 
 from decimal import Decimal
 
@@ -95,4 +95,14 @@ def impact_pdf(bid: Bid) -> bytes:
             "today": timezone.localdate(),
         },
     )
+    return HTML(string=html).write_pdf()
+
+
+def plan_pdf(plan) -> bytes:
+    """A cluster plan as its A3 form: the priorities, then the two reports with their due dates and status."""
+    from weasyprint import HTML
+
+    today = timezone.localdate()
+    reports = [{"report": r, "status": r.status(today)} for r in plan.reports.order_by("due_on")]
+    html = render_to_string("reports/funding_a3.html", {"plan": plan, "reports": reports, "today": today})
     return HTML(string=html).write_pdf()

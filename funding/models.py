@@ -432,3 +432,68 @@ class ImpactReport(TenantModel):
     @property
     def spent(self) -> Decimal:
         return sum((Decimal(s["actual"]) for s in self.strategies), Decimal("0"))
+
+
+class ClusterPlan(TenantModel):
+    """A cluster's plan for a year (Calderdale A3): its priorities, each with the EEF evidence, the funding
+    it draws on, where the cluster is now, the outcomes sought (for pupils, processes and staff skills),
+    actions, leads, monitoring and costs. Its March progress report and September impact report are due
+    on dates fixed when the plan is made."""
+
+    constraint_messages = {"one_cluster_plan_per_year": "The cluster already has a plan for this year."}
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    cluster = models.ForeignKey(Cluster, on_delete=models.PROTECT, related_name="+")
+    academic_year = models.CharField(max_length=7, validators=[validate_academic_year])
+    # [{"priority", "eef_reference", "funding", "where_we_are", "outcomes_pupils", "outcomes_processes",
+    #   "outcomes_staff", "actions", "leads", "monitoring", "costs"}]
+    priorities = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-academic_year", "cluster__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["cluster", "academic_year"], name="one_cluster_plan_per_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cluster} plan {self.academic_year}"
+
+
+class PlanReport(TenantModel):
+    """One of a cluster plan's reports: the mid-year progress report (March) or the end-of-year impact
+    report (September), due on its date; filed, or skipped with a reason."""
+
+    constraint_messages = {"one_plan_report_of_each_kind": "The plan already has this report."}
+
+    class Kind(models.TextChoices):
+        PROGRESS = "progress", "Mid-year progress report (March)"
+        IMPACT = "impact", "End-of-year impact report (September)"
+
+    plan = models.ForeignKey(ClusterPlan, on_delete=models.CASCADE, related_name="reports")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    due_on = models.DateField()
+    text = models.TextField(blank=True)
+    filed_at = models.DateTimeField(null=True, blank=True)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    skipped_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["due_on"]
+        constraints = [models.UniqueConstraint(fields=["plan", "kind"], name="one_plan_report_of_each_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.plan}"
+
+    def status(self, today) -> str:
+        """In words: filed, skipped, overdue or due."""
+        if self.filed_at:
+            return "Filed"
+        if self.skipped_reason:
+            return "Skipped"
+        return "Overdue" if today > self.due_on else "Due"

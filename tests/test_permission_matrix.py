@@ -824,7 +824,7 @@ NOT_CHANNELS = {
     **{
         name: "funding data, no school's performance or evaluative data: funds and their figures, allocations "
         "and the rate card are the same for every member; bids are those funding.selectors.bids_for lets the "
-        "person see (tests/funding/test_api.py)"
+        "person see (tests/funding/test_api.py), cluster plans their cluster's roles, the board and the LA"
         for name in (
             "api_fund_list",
             "api_fund_allocations",
@@ -834,6 +834,7 @@ NOT_CHANNELS = {
             "api_bid_action",
             "funding_bid_a1_pdf",
             "funding_bid_a2_pdf",
+            "funding_plan_a3_pdf",
         )
     },
 }

@@ -34,6 +34,18 @@ def a_bid(world):
     return bid
 
 
+def a_plan(world):
+    from funding.models import ClusterPlan
+
+    plan, _ = ClusterPlan.objects.get_or_create(
+        partnership=world.a.partnership,
+        cluster=world.a.cluster,
+        academic_year="2022-23",
+        defaults={"priorities": [{"priority": "Reading"}]},
+    )
+    return plan
+
+
 FUNDING_URLS = {
     "api_fund_list": lambda w: {},
     "api_fund_allocations": lambda w: {"fund_id": a_fund(w).uuid},
@@ -43,4 +55,5 @@ FUNDING_URLS = {
     "api_bid_action": lambda w: {"bid_id": a_bid(w).uuid, "action": "submit"},
     "funding_bid_a1_pdf": lambda w: {"bid_uuid": a_bid(w).uuid},
     "funding_bid_a2_pdf": lambda w: {"bid_uuid": a_bid(w).uuid},
+    "funding_plan_a3_pdf": lambda w: {"plan_uuid": a_plan(w).uuid},
 }
