@@ -482,6 +482,32 @@ def latest_results(
     return latest
 
 
+def latest_confirmed_categories(
+    partnership: Partnership, school_ids: set[int], *, to_officer: bool, own: frozenset[int] = frozenset()
+) -> dict[int, str]:
+    """School id -> its category from the newest confirmed run that the person may be shown (``revealed``:
+    a held-back register category is absent), for the given schools. One query."""
+    from .models import Result, Run
+
+    rows = (
+        revealed(
+            Result.objects.for_partnership(partnership).filter(
+                run__status=Run.Status.DONE, status=Result.Status.CONFIRMED, school_id__in=school_ids
+            ),
+            to_officer=to_officer,
+            partnership=partnership,
+            own=own,
+        )
+        .order_by("school_id", "-run__confirmed_at", "-run_id")
+        .values_list("school_id", "final_category", "computed_category")
+    )
+    latest: dict[int, str] = {}
+    for school_id, final, computed in rows:
+        if school_id not in latest and (final or computed):
+            latest[school_id] = final or computed
+    return latest
+
+
 def latest_categories(
     partnership: Partnership, *, to_officer: bool = True, own: frozenset[int] = frozenset()
 ) -> dict[int, str]:

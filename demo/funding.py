@@ -124,6 +124,12 @@ def _load_funding(partnership) -> dict:
         counted_on=COUNTED_ON,
         reason="Agreed at the September board.",
     )
+    services.policy_save(
+        actor=officer,
+        partnership=partnership,
+        reason="The board targets Red and Amber schools; Calderdale's procurement rules.",
+        priority_categories=["RED", "AMBER"],
+    )
     for category, unit, rate in RATES:
         services.rate_add(
             actor=officer,

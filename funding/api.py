@@ -88,6 +88,9 @@ class BidSerializer(serializers.ModelSerializer):
     state_label = serializers.SerializerMethodField()
     lines = LineSerializer(many=True)
     actions = serializers.SerializerMethodField(help_text="The actions the bid's state allows (to someone).")
+    priority = serializers.SerializerMethodField(
+        help_text="From a school whose latest confirmed category, as you may see it, is a priority one."
+    )
 
     class Meta:
         model = Bid
@@ -109,6 +112,7 @@ class BidSerializer(serializers.ModelSerializer):
             "meeting_date",
             "lines",
             "actions",
+            "priority",
         ]
 
     def get_state_label(self, bid) -> str:
@@ -116,6 +120,9 @@ class BidSerializer(serializers.ModelSerializer):
 
     def get_actions(self, bid) -> list[str]:
         return [t.action for t in available_from(bid.state)]
+
+    def get_priority(self, bid) -> bool:
+        return bid.pk in self.context.get("priority", ())
 
 
 class ProviderInput(serializers.Serializer):
@@ -274,6 +281,15 @@ class RateCardView(generics.ListAPIView):
         return selectors.rate_card(self.request.partnership)
 
 
+def _shown(request, bids, *, many: bool = False):
+    """Bids as the person sees them, each marked priority or not by what they may see of its school."""
+    bids_list = list(bids) if many else [bids]
+    priority = selectors.priority_bids(
+        bids_list, partnership=request.partnership, roles=request.roles, memberships=request.memberships
+    )
+    return BidSerializer(bids_list if many else bids, many=many, context={"priority": priority}).data
+
+
 def _bids(request):
     return selectors.bids_for(request.partnership, request.user, request.roles, request.memberships).prefetch_related(
         "lines"
@@ -301,6 +317,10 @@ class BidListView(generics.ListCreateAPIView):
     def get_queryset(self):
         return _bids(self.request)
 
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(_shown(request, page, many=True))
+
     def create(self, request, *args, **kwargs):
         given = BidInput(data=request.data)
         given.is_valid(raise_exception=True)
@@ -327,7 +347,7 @@ class BidListView(generics.ListCreateAPIView):
             if isinstance(exc, ValidationError):
                 raise exceptions.ValidationError({"detail": exc.messages}) from None
             return _refusal(exc)
-        return Response(BidSerializer(bid).data, status=status.HTTP_201_CREATED)
+        return Response(_shown(request, bid), status=status.HTTP_201_CREATED)
 
 
 @extend_schema_view(
@@ -342,7 +362,7 @@ class BidDetailView(generics.GenericAPIView):
     queryset = Bid.objects.none()
 
     def get(self, request, partnership_slug, bid_id):
-        return Response(BidSerializer(_bid(request, bid_id)).data)
+        return Response(_shown(request, _bid(request, bid_id)))
 
 
 def _bid(request, bid_id) -> Bid:
@@ -389,5 +409,4 @@ class BidActionView(generics.GenericAPIView):
             )
         except (DjangoPermissionDenied, ValidationError) as exc:
             return _refusal(exc)
-        bid = _bids(request).get(pk=bid.pk)
-        return Response(BidSerializer(bid).data)
+        return Response(_shown(request, _bids(request).get(pk=bid.pk)))

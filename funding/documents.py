@@ -30,7 +30,7 @@ def _decision(bid: Bid) -> dict | None:
     return {"label": BY_ACTION[event.action.rsplit(".", 1)[1]].label, "reason": event.reason}
 
 
-def bid_pdf(bid: Bid) -> bytes:
+def bid_pdf(bid: Bid, *, priority: bool = False) -> bytes:
     from weasyprint import HTML
 
     lines = list(bid.lines.order_by("id"))
@@ -54,6 +54,7 @@ def bid_pdf(bid: Bid) -> bytes:
                 if isinstance(p, dict)
             ],
             "decision": _decision(bid),
+            "priority": priority,
             "today": timezone.localdate(),
         },
     )

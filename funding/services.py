@@ -164,6 +164,40 @@ def rate_add(*, actor, partnership, staff_category: str, unit: str, rate, valid_
     return row
 
 
+@transaction.atomic
+def policy_save(*, actor, partnership, reason: str, procurement=None, priority_categories=(), max_terms: int = 3):
+    """A new version of the partnership's funding rules (an edit never changes an old version)."""
+    require(can_manage_funding(actor_roles(actor, partnership)))
+    latest = (
+        FundingPolicy.objects.for_partnership(partnership).select_for_update().aggregate(v=Max("version"))["v"] or 0
+    )
+    policy = FundingPolicy(
+        partnership=partnership,
+        version=latest + 1,
+        procurement=procurement if procurement is not None else DEFAULT_PROCUREMENT,
+        priority_categories=[str(code).strip() for code in priority_categories if str(code).strip()],
+        max_terms=max_terms,
+        created_by=person(actor),
+        reason=reason.strip(),
+    )
+    policy.full_clean()
+    policy.save()
+    audit_record(
+        actor=actor,
+        partnership=partnership,
+        obj=policy,
+        action="funding.policy.save",
+        after={
+            "version": policy.version,
+            "priority_categories": policy.priority_categories,
+            "max_terms": max_terms,
+            "procurement": policy.procurement,
+        },
+        reason=reason,
+    )
+    return policy
+
+
 def policy_of(partnership) -> FundingPolicy:
     """The partnership's funding rules in force, or the shipped defaults (unsaved) when it has none."""
     policy = FundingPolicy.objects.for_partnership(partnership).order_by("-version").first()

@@ -26,7 +26,10 @@ def _pdf(data: bytes, filename: str) -> HttpResponse:
 
 def bid_a1_pdf(request, partnership_slug, bid_uuid):
     bid = _visible_bid(request, bid_uuid)
-    return _pdf(documents.bid_pdf(bid), documents.bid_filename(bid))
+    priority = selectors.priority_bids(
+        [bid], partnership=request.partnership, roles=request.roles, memberships=request.memberships
+    )
+    return _pdf(documents.bid_pdf(bid, priority=bid.pk in priority), documents.bid_filename(bid))
 
 
 def bid_a2_pdf(request, partnership_slug, bid_uuid):

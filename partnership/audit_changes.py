@@ -110,6 +110,7 @@ ACTION_LABELS = {
     "funding.bid.request_repayment": "Repayment requested",
     "funding.bid.record_repaid": "Repayment recorded",
     "funding.bid.write_off": "Repayment written off",
+    "funding.policy.save": "Funding rules changed",
     "funding.plan.create": "Cluster plan written",
     "funding.plan.report": "Cluster plan report filed",
     "funding.plan.skip": "Cluster plan report skipped",

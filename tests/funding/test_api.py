@@ -198,3 +198,52 @@ def test_the_impact_report_is_filed_with_its_action(world, fund, draft):
     assert filed.status_code == 200 and filed.json()["state"] == "impact_reported"
     funds = api(a.users["board"]).get(f"{base(world)}/funds/").json()["results"]
     assert funds[0]["figures"]["spent"] == "3400.00"
+
+
+@pytest.mark.usefixtures("quick_letters")
+def test_bids_from_priority_schools_are_marked_without_revealing_a_held_back_category(client):
+    """In the demo, Calderdale's board targets RED and AMBER. A bid from a school whose confirmed RED is held
+    back (confidential on the register) is priority to the LA, but not to a board member, who may not know
+    the school is RED; a bid from a public RED school is priority to both."""
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from categorisation.models import Result
+    from funding.models import Fund
+    from sharing.models import ConcernRegisterEntry
+
+    call_command("load_demo")
+    users = get_user_model().objects
+    officer, board = users.get(username="officer.calderdale"), users.get(username="board.calderdale")
+    fund = Fund.objects.get(partnership__slug="calderdale")
+    confirmed = Result.objects.filter(partnership=fund.partnership, status="confirmed")
+    red = {r.school_id for r in confirmed.filter(final_category="RED")}
+    entries = [e for e in ConcernRegisterEntry.objects.filter(school_id__in=red).select_related("school") if e.is_open]
+    confidential = next(e.school for e in entries if e.is_confidential)
+    public = next(e.school for e in entries if not e.is_confidential)
+    green = confirmed.filter(final_category="GREEN").first().school
+    made = {}
+    for school in (confidential, public, green):
+        bid = services.bid_create(
+            actor=officer,
+            fund=fund,
+            title=f"For {school.name}",
+            school=school,
+            lines=[{"area": "other", "requested": "10"}],
+        )
+        made[school.pk] = str(bid.uuid)
+
+    def marked(user):
+        answer = api(user).get("/api/p/calderdale/bids/")
+        shown = {b["id"]: b["priority"] for b in answer.json()["results"]}
+        page = 2
+        while answer.json()["next"]:
+            answer = api(user).get(f"/api/p/calderdale/bids/?page={page}")
+            shown |= {b["id"]: b["priority"] for b in answer.json()["results"]}
+            page += 1
+        return {pk: shown[uuid] for pk, uuid in made.items()}
+
+    assert marked(officer) == {confidential.pk: True, public.pk: True, green.pk: False}
+    assert marked(board) == {confidential.pk: False, public.pk: True, green.pk: False}
+    detail = api(board).get(f"/api/p/calderdale/bids/{made[public.pk]}/").json()
+    assert detail["priority"] is True
