@@ -230,3 +230,23 @@ def school_fact_context(partnership: Partnership, school: School, year: str) -> 
 
 
 # ---- browsing ------------------------------------------------------------------------------------
+
+
+def inspection_dates(school: School, year: str, facts: dict):
+    """The dates of the inspections a result's Ofsted facts came from (``wording.Inspections``): the graded
+    inspections up to the year's end, as the facts read them, each date kept only while that inspection
+    still gives the grade the result used (an inspection recorded since leaves the date out, not wrong)."""
+    from .wording import Inspections
+
+    year_end = date(int(year[:4]) + 1, 8, 31)
+    graded = [i for i in school_inspections(school).filter(inspection_date__lte=year_end) if i.overall_grade][:2]
+    latest = graded[0] if graded else None
+    previous = graded[1] if len(graded) > 1 else None
+    return Inspections(
+        latest=latest.inspection_date
+        if latest is not None and latest.overall_grade == facts.get("ofsted_grade")
+        else None,
+        previous=previous.inspection_date
+        if previous is not None and _previous_judgement(previous) == facts.get("previous_ofsted_grade")
+        else None,
+    )

@@ -30,8 +30,9 @@ from partnership.permissions import require
 from partnership.roles import Decision, Role
 from people.models import Membership
 
-from .models import Letter, Result, Run
+from .models import Letter, LetterTemplate, ModerationNote, Result, Run, SelfAssessment
 from .runs import can_run_categorisation
+from .wording import result_words
 
 ACADEMY_TYPES = {"academy", "free"}
 
@@ -61,22 +62,56 @@ def category_labels(definition: dict) -> dict[str, str]:
     return {c["code"]: c.get("label", c["code"]) for c in definition["categories"]}
 
 
-def letter_pdf(result: Result) -> bytes:
+def letter_context(result: Result, template: LetterTemplate | None = None) -> dict:
+    """What a letter says: the result in words (``wording``) and the partnership's wording around it."""
+    from .facts import inspection_dates
+    from .letter_template import current_letter_template, filled_wording
+
+    template = template or current_letter_template(result.partnership)
+    version = result.framework_version
+    school = result.school
+    words = result_words(
+        result,
+        definition=version.definition,
+        inspections=inspection_dates(school, result.academic_year, result.facts or {}),
+        self_assessed=SelfAssessment.objects.filter(
+            framework_id=version.framework_id,
+            school=school,
+            academic_year=result.academic_year,
+            status=SelfAssessment.Status.SUBMITTED,
+        ).exists(),
+        moderated=ModerationNote.objects.filter(result=result).exists(),
+    )
+    labels = category_labels(version.definition)
+    return {
+        "result": result,
+        "school": school,
+        "partnership": result.partnership,
+        "recipients": recipients(school),
+        "label": labels.get(result.category or "", ""),
+        "computed_label": labels.get(result.computed_category or "", ""),
+        "words": words,
+        "wording": filled_wording(
+            template,
+            school=school.name,
+            category=result.category,
+            category_label=labels.get(result.category or "", ""),
+            year=result.academic_year,
+            partnership=result.partnership.name,
+        ),
+        "today": timezone.localdate(),
+    }
+
+
+def letter_html(result: Result, template: LetterTemplate | None = None) -> str:
+    return render_to_string("reports/categorisation_letter.html", letter_context(result, template))
+
+
+def letter_pdf(result: Result, template: LetterTemplate | None = None) -> bytes:
+    """The letter as PDF, with the partnership's wording in force (or ``template``)."""
     from weasyprint import HTML
 
-    html = render_to_string(
-        "reports/categorisation_letter.html",
-        {
-            "result": result,
-            "school": result.school,
-            "partnership": result.partnership,
-            "recipients": recipients(result.school),
-            "label": category_labels(result.framework_version.definition).get(result.category, ""),
-            "framework": result.framework_version,
-            "today": timezone.localdate(),
-        },
-    )
-    return HTML(string=html).write_pdf()
+    return HTML(string=letter_html(result, template)).write_pdf()
 
 
 def letter_filename(result: Result) -> str:
@@ -113,6 +148,9 @@ def letters_render(*, run_id: int) -> str:
         "school", "partnership", "framework_version", "run"
     )
     written = 0
+    from .letter_template import current_letter_template
+
+    template = current_letter_template(run.partnership)  # the wording in force when the letters are written
     try:
         for result in pending:
             letter = Letter(
@@ -120,9 +158,10 @@ def letters_render(*, run_id: int) -> str:
                 result=result,
                 filename=letter_filename(result),
                 recipients="\n".join(recipients(result.school)),
+                wording=template if template.pk else None,
             )
             letter.full_clean(exclude=["file"])
-            letter.file.save(letter.filename, ContentFile(letter_pdf(result)), save=False)
+            letter.file.save(letter.filename, ContentFile(letter_pdf(result, template)), save=False)
             letter.save()
             written += 1
             Run.objects.filter(pk=run_id).update(letters_heartbeat_at=timezone.now())

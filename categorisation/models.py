@@ -273,7 +273,8 @@ class Result(TenantModel):
 
 
 class SelfAssessment(TenantModel):
-    """The school's own category for a year under a framework, with its evidence per criterion.
+    """The school's own category for a year under a framework, with its evidence per criterion and, under a
+    decision table, per fact the table reads (``runs.self_assessment_items``).
 
     A draft is the headteacher's work in progress: only the school's own people see it, and everything
     else (the reveal of the LA's category, flags, counts of schools not self-assessed) treats it as not
@@ -296,7 +297,11 @@ class SelfAssessment(TenantModel):
     academic_year = models.CharField(max_length=7, validators=[validate_academic_year])
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUBMITTED)
     category = models.CharField(max_length=20, blank=True)
-    evidence = models.JSONField(default=dict, blank=True, help_text="criterion id: the school's evidence")
+    evidence = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="criterion id, or fact:<name> for a decision table's input: the school's evidence",
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -343,6 +348,113 @@ class ModerationNote(TenantModel):
         return f"Moderation of {self.result}: {self.agreed_category}"
 
 
+class LetterTemplate(TenantModel):
+    """One version of what a partnership's categorisation letters say around the result: the opening, what
+    happens next (for every category, or for one), who to contact and who signs. Officers edit it at
+    /p/<slug>/categorisation/letter-template/; a change adds a version (who, when, why) and never edits one,
+    and the highest version is the one letters use. A partnership that never edited it has the shipped
+    wording below (``LetterTemplate.defaults``, version 0). The texts may use the placeholders of
+    ``categorisation.placeholders`` and nothing else."""
+
+    constraint_messages = {
+        "one_letter_template_per_version": "The partnership's letter wording already has a version with this number.",
+    }
+
+    TEXTS = ("opening", "next_steps", "contact")
+    DEFAULTS = {
+        "opening": (
+            "We are writing to tell you the category of {school} for {year} in the school improvement framework of "
+            "{partnership}. The category says how much support the partnership will offer the school this year."
+        ),
+        "next_steps": (
+            "Your School Effectiveness Officer will contact you within the next few weeks to agree the support the "
+            "school will receive and to arrange their first visit. The category is reviewed each term."
+        ),
+        "contact": (
+            "If you have any questions about this letter or the category, please contact your School Effectiveness "
+            "Officer, or the school improvement team of {partnership}."
+        ),
+        "signatory_role": "Head of School Improvement",
+        "signatory_name": "",
+    }
+
+    version = models.PositiveIntegerField()
+    opening = models.TextField("opening paragraph", help_text="The letter's first paragraph, after the addressees.")
+    next_steps = models.TextField(
+        "what happens next", help_text="What happens next, for every category without a paragraph of its own."
+    )
+    next_steps_by_category = models.JSONField(
+        "what happens next, by category",
+        default=dict,
+        blank=True,
+        help_text="category code: what happens next for a school in that category, in place of the general paragraph.",
+    )
+    contact = models.TextField("who to contact", help_text="Who the school contacts with questions, and how.")
+    signatory_role = models.CharField(
+        "signed by (role)",
+        max_length=120,
+        help_text="The role of the officer who signs, e.g. Head of School Improvement.",
+    )
+    signatory_name = models.CharField(
+        "signed by (name)", max_length=120, blank=True, help_text="Their name; leave blank to sign with the role only."
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField()
+    reason = models.TextField()
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "version"], name="one_letter_template_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partnership} letter wording, {self.label}"
+
+    @classmethod
+    def defaults(cls, partnership: Partnership) -> "LetterTemplate":
+        """The wording of a partnership that never edited it: version 0, not saved."""
+        return cls(partnership=partnership, version=0, reason="The shipped wording.", **cls.DEFAULTS)
+
+    @property
+    def label(self) -> str:
+        return f"version {self.version}" if self.version else "the shipped wording"
+
+    def values(self) -> dict:
+        return {
+            **{name: getattr(self, name) for name in (*self.TEXTS, "signatory_role", "signatory_name")},
+            "next_steps_by_category": dict(self.next_steps_by_category or {}),
+        }
+
+    def next_steps_for(self, category: str | None) -> str:
+        own = (self.next_steps_by_category or {}).get(category or "")
+        return own if own and own.strip() else self.next_steps
+
+    def clean(self) -> None:
+        from .placeholders import placeholder_errors
+
+        errors: dict[str, list[str]] = {}
+        for name in self.TEXTS:
+            problems = placeholder_errors(getattr(self, name))
+            if problems:
+                errors[name] = problems
+        if not isinstance(self.next_steps_by_category, dict):
+            errors["next_steps_by_category"] = ["Give what happens next as category code: paragraph."]
+        else:
+            for code, text in self.next_steps_by_category.items():
+                problems = placeholder_errors(text)
+                if problems:
+                    errors.setdefault("next_steps_by_category", []).extend(f"{code}: {p}" for p in problems)
+        if not (self.signatory_role or "").strip():
+            errors["signatory_role"] = ["Say the role of the officer who signs the letters."]
+        if not (self.reason or "").strip():
+            errors["reason"] = ["Say why the wording changes: it is kept with the version."]
+        if errors:
+            raise ValidationError(errors)
+
+
 def letter_file_path(letter: "Letter", filename: str) -> str:
     """Where a letter's PDF is kept in the storage: one folder per partnership."""
     return f"letters/{letter.partnership_id}/{letter.uuid}.pdf"
@@ -359,6 +471,14 @@ class Letter(TenantModel):
     filename = models.CharField(max_length=120)
     file = models.FileField(upload_to=letter_file_path, max_length=200)
     recipients = models.TextField(help_text="One addressee a line.")
+    wording = models.ForeignKey(
+        LetterTemplate,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The version of the partnership's letter wording it was written with; none: the shipped wording.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True, help_text="When the letter was emailed.")
     sent_to = models.TextField(blank=True, help_text="The addresses it was emailed to, one a line.")

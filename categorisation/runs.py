@@ -10,6 +10,7 @@ not grow with the number of schools, and running the same run again never makes 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import orjson
@@ -500,28 +501,80 @@ def _self_assessed(framework_id: int, year: str) -> dict[int, str]:
 SELF_ASSESSMENT_FIELDS = ("status", "category", "evidence")
 
 
-def _criteria(version: FrameworkVersion) -> list[tuple[dict, dict]]:
-    """(category, criterion) for each criterion of the framework, in its order."""
-    return [(cat, crit) for cat in version.definition["categories"] for crit in cat.get("criteria", [])]
+@dataclass(frozen=True)
+class EvidenceItem:
+    """One thing a self-assessment gives evidence on: a criterion of the framework, or an input of its decision
+    table (a fact its rows read), each with its box's words and the categories it bears on."""
+
+    key: str  # the criterion's id, or "fact:<name>" for a decision table's input
+    label: str  # the box's label, in words: the criterion's label, or the fact's description
+    legend: str  # the group it is shown under: its category, or the table's inputs
+    heading: str  # how the submitted evidence is headed on the result page
+    categories: frozenset[str]  # the category codes it leads to
+    is_criterion: bool
+
+
+TABLE_INPUTS = "What decides the category"
+
+
+def self_assessment_items(version: FrameworkVersion) -> list[EvidenceItem]:
+    """What a self-assessment gives evidence on, in the framework's order: each category's criteria, then, for a
+    decision table, each fact its rows read (in the order the rows first read them), worded by its label."""
+    from .templatetags.fact_words import fact_label
+
+    definition = version.definition
+    items = [
+        EvidenceItem(
+            key=crit["id"],
+            label=crit["label"],
+            legend=f"{cat['code']}: {cat['label']}" if cat.get("label") else cat["code"],
+            heading=f"{cat['code']}: {crit['label']}",
+            categories=frozenset([cat["code"]]),
+            is_criterion=True,
+        )
+        for cat in definition["categories"]
+        for crit in cat.get("criteria", [])
+    ]
+    if definition.get("method") == "decision_table":
+        leads_to: dict[str, set[str]] = {}
+        for row in definition.get("rows", []):
+            for name in _facts_in_order(row["when"]):
+                leads_to.setdefault(name, set()).add(row["category"])
+        for name, codes in leads_to.items():
+            label = fact_label(name)
+            items.append(EvidenceItem(f"fact:{name}", label, TABLE_INPUTS, label, frozenset(codes), False))
+    return items
+
+
+def _facts_in_order(cond: dict) -> list[str]:
+    """The facts a condition reads, each once, in the order it reads them."""
+    if "fact" in cond:
+        return [cond["fact"]]
+    children = [cond["not"]] if "not" in cond else cond.get("all", cond.get("any", []))
+    return list(dict.fromkeys(name for child in children for name in _facts_in_order(child)))
 
 
 def self_assessment_missing(version: FrameworkVersion, *, category: str, evidence: dict) -> dict[str, str]:
-    """What a submission still lacks, in words, keyed by what it is about: "category", or "evidence:<id>"
-    (the criterion whose box a reader is sent to). Empty when it can be submitted."""
+    """What a submission still lacks, in words, keyed by what it is about: "category", or "evidence:<key>"
+    (the criterion or table input whose box a reader is sent to). Empty when it can be submitted."""
     missing = {}
     if not category:
         missing["category"] = "Choose the category you think fits."
     if not evidence:
-        criteria = _criteria(version)
-        own = [crit for cat, crit in criteria if cat["code"] == category]
+        items = self_assessment_items(version)
+        own = [item for item in items if category in item.categories]
+        criteria_only = all(item.is_criterion for item in items)
         if own:
-            names = " or ".join(f"“{crit['label']}”" for crit in own[:3])
-            missing[f"evidence:{own[0]['id']}"] = (
-                f"Give your evidence for {names}, or for another criterion that applies to the school."
+            names = " or ".join(f"“{item.label}”" for item in own[:3])
+            another = "another criterion" if criteria_only else "another"
+            missing[f"evidence:{own[0].key}"] = (
+                f"Give your evidence for {names}, or for {another} that applies to the school."
             )
-        elif criteria:
-            missing[f"evidence:{criteria[0][1]['id']}"] = (
+        elif items:
+            missing[f"evidence:{items[0].key}"] = (
                 "Give your evidence for at least one criterion that applies to the school."
+                if criteria_only
+                else "Give your evidence for at least one of the things that decide the school's category."
             )
         else:
             missing["evidence"] = "Give your evidence for at least one criterion."
@@ -541,15 +594,20 @@ def _self_assessment_checked(actor, result: Result, category: str, evidence) -> 
     codes = _categories(version)
     if category and category not in codes:
         raise ValidationError({"category": f"Choose one of {', '.join(codes)}."})
-    criteria = {crit["id"] for _, crit in _criteria(version)}
+    asked = {item.key for item in self_assessment_items(version)}
     evidence = {k: v.strip() for k, v in (evidence or {}).items() if isinstance(v, str) and v.strip()}
-    unknown = sorted(set(evidence) - criteria)
+    unknown = sorted(set(evidence) - asked)
     if unknown:
         raise ValidationError({"evidence": f"Unknown criteria: {', '.join(unknown)}."})
     return category, evidence
 
 
 def _existing_assessment(result: Result) -> SelfAssessment | None:
+    """The school's self-assessment for the result's year and framework, read under a lock on the school:
+    of two first saves at once, the second waits here and then finds the first's, instead of inserting a
+    second one that the one-per-school-year constraint refuses. The school, not the result, because the
+    results of two runs of the same year share one self-assessment."""
+    type(result.school).objects.select_for_update().filter(pk=result.school_id).values_list("pk", flat=True).first()
     return (
         SelfAssessment.objects.select_for_update()
         .filter(
@@ -649,10 +707,25 @@ def self_assessment_submit(*, actor, result: Result, category: str, evidence: di
     return assessment
 
 
+STALE_MODERATION = (
+    "Another officer recorded a moderation of this result while you were writing yours: theirs is shown "
+    "below. Nothing of yours was saved; record yours again if it still differs."
+)
+
+
+def moderation_seen(result: Result) -> str:
+    """What the moderation form carries of the latest moderation it showed: its id, or "none"."""
+    latest = ModerationNote.objects.filter(result=result).order_by("-pk").values_list("pk", flat=True).first()
+    return str(latest) if latest else "none"
+
+
 @transaction.atomic
-def result_moderate(*, actor, result: Result, note: str, agreed_category: str, override_reason: str = "") -> Result:
+def result_moderate(
+    *, actor, result: Result, note: str, agreed_category: str, override_reason: str = "", seen: str = ""
+) -> Result:
     """Record the discussion with the school and the agreed category; differing from the computed
-    category is an override and needs a reason."""
+    category is an override and needs a reason. With ``seen`` (``moderation_seen`` when the form was
+    shown), a moderation recorded meanwhile by someone else refuses this one instead of overwriting it."""
     require(can_run_categorisation(actor_roles(actor, result.partnership)))
     result = (
         Result.objects.select_for_update(of=("self",))
@@ -665,6 +738,8 @@ def result_moderate(*, actor, result: Result, note: str, agreed_category: str, o
         raise ValidationError("The run has not finished: moderate once every school is categorised.")
     if result.run.is_confirming:
         raise ValidationError("The results are being confirmed now: they can no longer be moderated.")
+    if seen and seen != moderation_seen(result):
+        raise ValidationError(STALE_MODERATION, code="stale")
     errors = {}
     if not note.strip():
         errors["note"] = "Record what was discussed with the school."

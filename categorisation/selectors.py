@@ -482,6 +482,32 @@ def latest_results(
     return latest
 
 
+def latest_confirmed_categories(
+    partnership: Partnership, school_ids: set[int], *, to_officer: bool, own: frozenset[int] = frozenset()
+) -> dict[int, str]:
+    """School id -> its category from the newest confirmed run that the person may be shown (``revealed``:
+    a held-back register category is absent), for the given schools. One query."""
+    from .models import Result, Run
+
+    rows = (
+        revealed(
+            Result.objects.for_partnership(partnership).filter(
+                run__status=Run.Status.DONE, status=Result.Status.CONFIRMED, school_id__in=school_ids
+            ),
+            to_officer=to_officer,
+            partnership=partnership,
+            own=own,
+        )
+        .order_by("school_id", "-run__confirmed_at", "-run_id")
+        .values_list("school_id", "final_category", "computed_category")
+    )
+    latest: dict[int, str] = {}
+    for school_id, final, computed in rows:
+        if school_id not in latest and (final or computed):
+            latest[school_id] = final or computed
+    return latest
+
+
 def latest_categories(
     partnership: Partnership, *, to_officer: bool = True, own: frozenset[int] = frozenset()
 ) -> dict[int, str]:
@@ -513,3 +539,14 @@ def latest_categories_of(
     """School id -> {"category", "status", "academic_year"} of its current category that the person may be
     shown, for the given schools (``categorisation.selectors.latest_results``). One query."""
     return latest_results(partnership, to_officer=to_officer, school_ids=school_ids, own=own)
+
+
+def letter_categories(partnership: Partnership) -> list[tuple[str, str]]:
+    """(code, label) of every category of the partnership's frameworks (their draft or current version), in
+    the frameworks' order, each code once: the categories the letters' wording may say more about."""
+    seen: dict[str, str] = {}
+    for framework in framework_list(partnership).order_by("name"):
+        version = editable_version(framework)
+        for category in version.definition.get("categories", []) if version else []:
+            seen.setdefault(category["code"], category.get("label", ""))
+    return list(seen.items())

@@ -41,8 +41,9 @@ def _require_manager(actor, partnership: Partnership) -> None:
 def _checked(definition, slug: str) -> dict:
     if not isinstance(definition, dict):
         raise ValidationError({"definition": ["A framework must be a JSON object."]})
-    definition = copy.deepcopy(definition)
-    definition["slug"] = slug
+    # A shallow copy: only the slug is set here, and a deep copy would recurse through a definition nested
+    # too deeply before validation has refused it.
+    definition = {**definition, "slug": slug}
     try:
         validate_framework(definition)
     except FrameworkError as exc:

@@ -27,6 +27,7 @@ urlpatterns = [
         name="categorisation_letter",
     ),
     path("categorisation/schools/<str:urn>/", views.school_history, name="categorisation_school"),
+    path("categorisation/letter-template/", views.letter_template_edit, name="categorisation_letter_template"),
     # The LA's judgements of a school for a year: the facts categorisation reads from the LA.
     path("schools/<str:urn>/judgements/<str:year>/", views.school_judgements, name="school_judgements"),
     path("categorisation/frameworks/clone/", views.framework_clone_view, name="categorisation_framework_clone"),

@@ -16,12 +16,14 @@ tenant_patterns = [
     path("", include("schools.urls")),
     path("", include("sharing.urls")),
     path("", include("categorisation.urls")),
+    path("", include("funding.urls")),
 ]
 
 api_patterns = [
     path("", include("schools.api_urls")),
     path("", include("sharing.api_urls")),
     path("", include("categorisation.api_urls")),
+    path("", include("funding.api_urls")),
 ]
 
 urlpatterns = [

@@ -180,6 +180,7 @@ PARTNERSHIPS = [
         "la_codes": ["381"],
         "clusters": CALDERDALE_CLUSTERS,
         "framework": "calderdale",
+        "funding": True,  # its 2022/23 fund, allocations, rate card and bids (demo/funding.py)
     },
     {
         "slug": "oldham",

@@ -26,6 +26,7 @@ from sharing import services as sharing_services
 from sharing.models import ConcernRegisterEntry, MemorandumStatus, StrategicPartnerGrant, SupportRelationship
 
 from .data import DEMO_PASSWORD, PARTNERSHIPS, PEOPLE
+from .funding import load_funding
 from .history import load_history
 from .synthetic import (
     EARLIER_YEAR,
@@ -285,7 +286,14 @@ def load_demo(stdout=None) -> dict:
         sharing = load_sharing(partnership)
         load_framework(partnership, spec["framework"], actor=admin)
         history = load_history(partnership, spec["framework"])
-        summary[partnership.slug] = {"created": created, "accounts": accounts, "sharing": sharing, "runs": history}
+        funding = load_funding(partnership) if spec.get("funding") else None
+        summary[partnership.slug] = {
+            "created": created,
+            "accounts": accounts,
+            "sharing": sharing,
+            "runs": history,
+            "funding": funding,
+        }
         if stdout is not None:
             state = "created" if created else "already there, kept"
             count = School.objects.for_partnership(partnership).count()
@@ -295,4 +303,7 @@ def load_demo(stdout=None) -> dict:
                 f"  categorisation {earlier.academic_year} confirmed, {run_letter_count(earlier)} letters written; "
                 f"{latest.academic_year} provisional, waiting for the schools' self-assessments"
             )
+            if funding is not None:
+                fund = funding["fund"]
+                stdout.write(f"  {fund} of {fund.budget:,.2f} GBP, allocated to its clusters, with bids in every state")
     return summary

@@ -184,6 +184,41 @@ class ClusterMembership(TenantModel):
         return f"{self.school} in {self.cluster} ({self.get_kind_display().lower()})"
 
 
+# Year groups as the school census counts them, nursery to sixth form.
+YEAR_GROUPS = ("N", "R", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13")
+
+
+class PupilCount(TenantModel):
+    """How many pupils a school had in one year group, by a named count (such as the October census) on a
+    date: what per-pupil funding formulas read."""
+
+    constraint_messages = {
+        "one_pupil_count_per_school_source_year_group": (
+            "This count already has a figure for that year group of the school."
+        ),
+        "pupil_count_year_group_known": "Give a year group from nursery (N) and reception (R) to 13.",
+    }
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="pupil_counts")
+    source = models.CharField(max_length=100, help_text="The count's name, such as 'October 2022 census'.")
+    counted_on = models.DateField()
+    year_group = models.CharField(max_length=2)
+    pupils = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["school", "source", "counted_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "source", "counted_on", "year_group"],
+                name="one_pupil_count_per_school_source_year_group",
+            ),
+            models.CheckConstraint(condition=models.Q(year_group__in=YEAR_GROUPS), name="pupil_count_year_group_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school}: {self.pupils} in year {self.year_group} ({self.source}, {self.counted_on})"
+
+
 class Grade(models.IntegerChoices):
     OUTSTANDING = 1, "Outstanding"
     GOOD = 2, "Good"

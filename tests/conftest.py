@@ -96,4 +96,4 @@ QUICK_PDF = (
 def quick_letters(monkeypatch):
     """Letters written as a blank page instead of through WeasyPrint (a third of a second each): for tests that
     load the demo, whose confirmed year writes a letter per school. The letters' own tests render them."""
-    monkeypatch.setattr("categorisation.letters.letter_pdf", lambda result: QUICK_PDF)
+    monkeypatch.setattr("categorisation.letters.letter_pdf", lambda result, template=None: QUICK_PDF)

@@ -14,11 +14,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from partnership.roles import Role
 from tests.categorisation.cross_tenant import CATEGORISATION_URLS
+from tests.funding.cross_tenant import FUNDING_URLS
 from tests.partnership.cross_tenant import PARTNERSHIP_URLS
 from tests.schools.cross_tenant import SCHOOLS_URLS
 
 # Each app keeps its entries beside its own tests.
-TENANT_URLS = {**PARTNERSHIP_URLS, **SCHOOLS_URLS, **CATEGORISATION_URLS}
+TENANT_URLS = {**PARTNERSHIP_URLS, **SCHOOLS_URLS, **CATEGORISATION_URLS, **FUNDING_URLS}
 
 # URLs outside any partnership, and why each is safe to reach without one.
 GLOBAL_URLS = {

@@ -209,3 +209,47 @@ def test_every_demo_role_finds_something_true_on_its_home_page(client):
     schools = School.objects.for_partnership(partnership).count()
     assert f"{schools} schools yet to self-assess</strong> in the 2018-19 categorisation" in officer
     assert f"{len(letters_to_post(earlier))} letters to post</strong> from the 2017-18 categorisation" in officer
+
+
+def test_calderdales_demo_fund_is_allocated_by_its_formula_with_bids_in_every_state():
+    from decimal import Decimal
+
+    from funding import money
+    from funding.models import Allocation, Bid, Fund, RateCardRow
+
+    call_command("load_demo")
+    fund = Fund.objects.get(partnership__slug="calderdale", academic_year="2022-23")
+    run = money.current_allocation(fund)
+    allocations = list(Allocation.objects.filter(run=run).select_related("cluster"))
+    assert len(allocations) == len(CALDERDALE_CLUSTERS)
+    assert sum(a.amount for a in allocations) == run.total <= fund.budget
+    # 19,000 lump sum, 3 GBP a pupil, 8,000 cluster officer and 2,000 fixed top-up, plus the pot's share (and
+    # the specialist cluster's 5,000 more): every cluster's working adds up to its amount.
+    for allocation in allocations:
+        assert sum(Decimal(part["amount"]) for part in allocation.working) == allocation.amount
+        per_pupil = next(p for p in allocation.working if p["label"] == "Per pupil")
+        assert Decimal(per_pupil["amount"]) == 3 * allocation.pupils
+    pot = sum(Decimal(p["amount"]) for a in allocations for p in a.working if p["label"].endswith("pupil numbers"))
+    assert pot == Decimal("25000")
+    states = set(Bid.objects.filter(fund=fund).values_list("state", flat=True))
+    # Something waits on each role: a draft (head), submitted (cluster lead), endorsed (board), approved
+    # (officer devolves), devolved (head reports), impact reported (officer judges).
+    assert {
+        "draft",
+        "submitted",
+        "endorsed",
+        "approved",
+        "devolved",
+        "impact_reported",
+        "closed",
+        "rejected",
+        "returned",
+    } <= states
+    assert RateCardRow.objects.filter(
+        partnership=fund.partnership, staff_category="External consultant", unit="day"
+    ).get().rate == Decimal("550.00")
+    figures = money.fund_figures(fund)
+    assert figures.committed == Decimal("900.00") and figures.devolved == Decimal("3300.00")
+    call_command("load_demo")
+    assert Fund.objects.filter(partnership__slug="calderdale").count() == 1
+    assert set(Bid.objects.filter(fund=fund).values_list("state", flat=True)) == states

@@ -794,6 +794,7 @@ NOT_CHANNELS = {
     "categorisation_run_withdraw": OFFICERS_ONLY,
     "categorisation_run_due_date": OFFICERS_ONLY,
     "categorisation_letters_retry": OFFICERS_ONLY,
+    "categorisation_letter_template": OFFICERS_ONLY,
     "school_judgements": OFFICERS_ONLY,
     **{
         name: OFFICERS_ONLY
@@ -820,6 +821,22 @@ NOT_CHANNELS = {
     "api_inspection_list": PUBLIC,
     "api_result_list": PUBLIC,
     "api_benchmark_list": PUBLIC,
+    **{
+        name: "funding data, no school's performance or evaluative data: funds and their figures, allocations "
+        "and the rate card are the same for every member; bids are those funding.selectors.bids_for lets the "
+        "person see (tests/funding/test_api.py), cluster plans their cluster's roles, the board and the LA"
+        for name in (
+            "api_fund_list",
+            "api_fund_allocations",
+            "api_rate_card",
+            "api_bid_list",
+            "api_bid_detail",
+            "api_bid_action",
+            "funding_bid_a1_pdf",
+            "funding_bid_a2_pdf",
+            "funding_plan_a3_pdf",
+        )
+    },
 }
 
 

@@ -179,8 +179,53 @@ def facts_in(cond: dict) -> set[str]:
     return {cond["fact"]}
 
 
+MAX_DEPTH = 50  # levels of all, any and not: the deepest shipped condition has four
+
+
+def nesting(value, limit: int) -> int:
+    """How deeply lists and objects nest in a JSON value (a bare value is 0), counted without recursion and
+    no further than ``limit + 1``: a value too deep for a recursive reader is measured safely."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if not isinstance(item, dict | list):
+            continue
+        if depth > limit:
+            return depth
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+def condition_depth(cond, limit: int = MAX_DEPTH) -> int:
+    """How many levels of all, any and not a condition tree has, counted without recursion up to ``limit + 1``."""
+    deepest, stack = 0, [(cond, 0)]
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth > limit or not isinstance(item, dict):
+            continue
+        if isinstance(item.get("not"), dict):
+            stack.append((item["not"], depth + 1))
+        for key in ("all", "any"):
+            if isinstance(item.get(key), list):
+                stack.extend((child, depth + 1) for child in item[key])
+    return deepest
+
+
 def validate(cond, path: str, errors: list[str]) -> None:
-    """Append to errors one precise message per mistake in the condition tree at path."""
+    """Append to errors one precise message per mistake in the condition tree at path. A tree deeper than
+    MAX_DEPTH is one mistake, found before the tree is walked."""
+    if condition_depth(cond) > MAX_DEPTH:
+        errors.append(
+            f"{path}: the condition nests more than {MAX_DEPTH} levels deep (of 'all', 'any' and 'not'): "
+            "write it with fewer levels"
+        )
+        return
+    _validate(cond, path, errors)
+
+
+def _validate(cond, path: str, errors: list[str]) -> None:
     if not isinstance(cond, dict):
         errors.append(f"{path}: a condition must be an object, not {type(cond).__name__}")
         return
@@ -191,14 +236,14 @@ def validate(cond, path: str, errors: list[str]) -> None:
         if extra:
             errors.append(f"{path}: {key!r} cannot be combined with {sorted(extra)}")
         if key == "not":
-            validate(cond["not"], f"{path}.not", errors)
+            _validate(cond["not"], f"{path}.not", errors)
             return
         children = cond[key]
         if not isinstance(children, list) or not children:
             errors.append(f"{path}.{key}: must be a non-empty list of conditions")
             return
         for i, child in enumerate(children):
-            validate(child, f"{path}.{key}[{i}]", errors)
+            _validate(child, f"{path}.{key}[{i}]", errors)
         return
     if "fact" not in cond or "op" not in cond:
         errors.append(f"{path}: a condition needs 'fact' and 'op', or one of 'all', 'any', 'not'")

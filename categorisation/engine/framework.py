@@ -37,6 +37,10 @@ CATEGORY_KEYS = {"code", "label", "tib", "register", "combine", "criteria", "des
 CRITERION_KEYS = {"id", "label", "when", "limiting", "note"}
 ROW_KEYS = {"id", "label", "category", "when", "note"}
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_DEPTH = conditions.MAX_DEPTH
+# Lists and objects within one another: a condition MAX_DEPTH levels deep of 'all' is twice that (an
+# object and its list per level) under the framework's own five (categories, criteria, the condition).
+MAX_NESTING = 2 * MAX_DEPTH + 20
 
 
 class FrameworkError(ValueError):
@@ -84,12 +88,42 @@ def _check_entry(entry, where: str, allowed, noun: str, ids: set, errors: list) 
     return True, None
 
 
+def _conditions_too_deep(fw: dict) -> list[str]:
+    """One message for each criterion's or row's condition deeper than MAX_DEPTH, with its path."""
+    errors = []
+
+    def check(entry, where):
+        if isinstance(entry, dict) and conditions.condition_depth(entry.get("when")) > MAX_DEPTH:
+            conditions.validate(entry["when"], f"{where}.when", errors)
+
+    categories = fw.get("categories")
+    for i, cat in enumerate(categories if isinstance(categories, list) else []):
+        if isinstance(cat, dict) and isinstance(cat.get("criteria"), list):
+            code = f" ({cat['code']})" if isinstance(cat.get("code"), str) and cat["code"].strip() else ""
+            for j, crit in enumerate(cat["criteria"]):
+                check(crit, f"categories[{i}]{code}.criteria[{j}]")
+    rows = fw.get("rows")
+    for i, row in enumerate(rows if isinstance(rows, list) else []):
+        rid = f" ({row['id']})" if isinstance(row, dict) and isinstance(row.get("id"), str) and row["id"] else ""
+        check(row, f"rows[{i}]{rid}")
+    return errors
+
+
 def validate_framework(fw) -> None:
     """Raise FrameworkError naming every mistake: unknown fact or operator, bad value, empty or
     duplicate category, unknown method, and so on."""
     errors: list[str] = []
     if not isinstance(fw, dict):
         raise FrameworkError([f"a framework must be an object, not {type(fw).__name__}"])
+    # Depth is checked first and alone, without recursion: every later step (and the audit, the copy, the
+    # display) reads the framework recursively. A condition too deep is named; anything else, as a whole.
+    too_deep = _conditions_too_deep(fw)
+    if too_deep:
+        raise FrameworkError(too_deep)
+    if conditions.nesting(fw, MAX_NESTING) > MAX_NESTING:
+        raise FrameworkError(
+            [f"the framework's lists and objects nest more than {MAX_NESTING} levels deep: a framework needs far fewer"]
+        )
     for key in sorted(set(fw) - TOP_KEYS):
         errors.append(f"unexpected key {key!r}")
     slug = fw.get("slug")

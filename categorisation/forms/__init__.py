@@ -71,34 +71,36 @@ def _category_choices(version) -> list:
 
 
 class SelfAssessmentForm(forms.Form):
-    """The school's own category and its evidence, one box per criterion grouped under its category
-    (``groups``: each category's legend and its boxes, in the framework's order). Saved as a draft it
-    may be incomplete; submitted (``submitting``), each thing missing is named where it is missing."""
+    """The school's own category and its evidence, one box per criterion grouped under its category, and for
+    a decision table one box per fact its rows read, under "What decides the category" (``groups``: each
+    legend and its boxes, in the framework's order; ``runs.self_assessment_items`` says what is asked). Saved
+    as a draft it may be incomplete; submitted (``submitting``), each thing missing is named where it is."""
 
     category = forms.ChoiceField(label="The school's own category", required=False)
 
     def __init__(self, *args, version, submitting: bool = False, **kwargs):
+        from ..runs import self_assessment_items
+
         super().__init__(*args, **kwargs)
         self.version, self.submitting = version, submitting
         self.fields["category"].choices = [("", "Choose a category"), *_category_choices(version)]
         self.fields["category"].help_text = "The category you think fits the school, with your evidence below."
-        self.criteria: list[tuple[str, str]] = []
+        self.criteria: list[tuple[str, str]] = []  # (evidence key, field name)
         self._groups: list[tuple[str, list[str]]] = []
-        for cat in version.definition["categories"]:
-            names = []
-            for crit in cat.get("criteria", []):
-                name = f"evidence_{crit['id']}"
-                self.fields[name] = forms.CharField(
-                    label=crit["label"],
-                    required=False,
-                    widget=forms.Textarea(attrs={"rows": 3}),
-                    help_text="Your evidence, if this applies to the school.",
-                )
-                self.criteria.append((crit["id"], name))
-                names.append(name)
-            if names:
-                legend = f"{cat['code']}: {cat['label']}" if cat.get("label") else cat["code"]
-                self._groups.append((legend, names))
+        for item in self_assessment_items(version):
+            name = f"evidence_{item.key}"
+            self.fields[name] = forms.CharField(
+                label=item.label,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                help_text="Your evidence, if this applies to the school."
+                if item.is_criterion
+                else "Your evidence on this, if it bears on the school's category.",
+            )
+            self.criteria.append((item.key, name))
+            if not self._groups or self._groups[-1][0] != item.legend:
+                self._groups.append((item.legend, []))
+            self._groups[-1][1].append(name)
 
     @property
     def groups(self) -> list[dict]:
@@ -119,7 +121,7 @@ class SelfAssessmentForm(forms.Form):
         return cleaned
 
     def evidence(self) -> dict:
-        """criterion id: the evidence given (empty boxes left out)."""
+        """criterion id (or "fact:<name>"): the evidence given (empty boxes left out)."""
         given = {cid: (self.cleaned_data.get(name) or "").strip() for cid, name in self.criteria}
         return {cid: text for cid, text in given.items() if text}
 
@@ -133,6 +135,9 @@ class ModerationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Needed when the agreed category is not the computed one.",
     )
+    # The latest moderation the page showed (runs.moderation_seen), so that one recorded meanwhile is not
+    # overwritten unseen.
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, version, **kwargs):
         super().__init__(*args, **kwargs)

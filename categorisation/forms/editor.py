@@ -14,7 +14,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.text import slugify
 
-from ..engine.conditions import UNARY
+from ..engine.conditions import MAX_DEPTH, UNARY
 from . import condition_text
 from .values import OPERATOR_CHOICES, fact_choices, parse_value, value_text
 
@@ -491,5 +491,11 @@ class FrameworkImportForm(forms.Form):
             self.add_error(
                 "upload" if upload is not None else "definition",
                 f"This is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}.",
+            )
+        except RecursionError:
+            self.add_error(
+                "upload" if upload is not None else "definition",
+                "This JSON is nested too deeply to read: a framework's lists and objects nest a few levels, "
+                f"and its conditions at most {MAX_DEPTH} levels of 'all', 'any' and 'not'.",
             )
         return data

@@ -1,43 +1,30 @@
-"""A fact as a headteacher reads it: its description from the fact vocabulary, never its name, and its
-value in words (yes or no, not True or False)."""
-
-import re
+"""A fact as a headteacher reads it, in the words of ``categorisation.wording`` (the letter's too): its
+description, never its name, and its value in words (Ofsted's words for a grade, yes or no, not True or
+False)."""
 
 from django import template
 
-from categorisation.engine.facts import FACTS
+from categorisation import wording
 
 register = template.Library()
 
 
 @register.filter
 def fact_label(name: str) -> str:
-    fact = FACTS.get(name)
-    if fact is None:
-        return str(name).replace("_", " ").capitalize()
-    # The description's first clause: "Current Ofsted overall effectiveness: 1 outstanding, …" names it.
-    return re.split(r"[:;(]| - |\. ", fact.description, maxsplit=1)[0].strip().rstrip(".")
+    return wording.fact_label(name)
 
 
 @register.filter
-def fact_value(value) -> str:
+def fact_value(value, name: str | None = None) -> str:
+    """``{{ value|fact_value:name }}``: with the fact's name, a grade reads as Ofsted's word, a choice as its
+    words and a percentage with %."""
     if value is None:
         return "missing"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return ", ".join(fact_value(v) if v is not None else "–" for v in value)
-    if isinstance(value, str) and value in ("True", "False"):
-        return "yes" if value == "True" else "no"
-    return str(value)
-
-
-_NAMES = sorted((n for n in FACTS if "_" in n), key=len, reverse=True)
-_NAME_PATTERN = re.compile(r"\b(" + "|".join(map(re.escape, _NAMES)) + r")\b")
+    return wording.value_words(value, name)
 
 
 @register.filter
 def in_words(text: str) -> str:
-    """An engine sentence with each fact name given as its description and True/False as yes/no."""
-    text = _NAME_PATTERN.sub(lambda m: fact_label(m.group(1)).lower(), str(text))
-    return re.sub(r"\b(True|False)\b", lambda m: "yes" if m.group(1) == "True" else "no", text)
+    """An engine sentence or a framework's label with each fact name given as its description, True/False as
+    yes/no and the sources' abbreviations spelt out."""
+    return wording.label_words(text)

@@ -19,6 +19,7 @@ from .frameworks import (
     shipped_choices,
 )
 from .judgements import school_judgements
+from .letter_template import letter_template_edit
 from .runs import (
     categorisation_home,
     result_detail,
@@ -37,6 +38,7 @@ from .runs import (
 from .self_assessment import run_due_date
 
 __all__ = [
+    "letter_template_edit",
     "run_due_date",
     "school_judgements",
     "categorisation_home",

@@ -26,6 +26,7 @@ from sharing.services import log_data_views
 
 from .. import runs, selectors
 from ..confirmation import confirm_preview
+from ..facts import inspection_dates
 from ..forms import ModerationForm, ResultFilterForm, RunConfirmForm, RunStartForm
 from ..letters import (
     can_retry_letters,
@@ -37,6 +38,7 @@ from ..letters import (
 )
 from ..models import Result, Run
 from ..runs import can_run_categorisation
+from ..wording import criterion_reason, missing_sentence
 from .common import (
     PAGE_SIZE,
     form_errors,
@@ -386,13 +388,22 @@ def run_letters_zip(request, partnership_slug, run_uuid):
 # ---- a school's result, self-assessment and moderation ------------------------------------------------
 
 
-def _show(value) -> str | None:
-    """A fact's value for the page: None stays missing; a yearly series is shown oldest first."""
-    if isinstance(value, list):
-        return ", ".join("–" if v is None else str(v) for v in value) if any(v is not None for v in value) else None
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return value if value is None else str(value)
+def _show(value):
+    """A fact's value for the page (worded by the fact_value filter): a series with no year known is missing."""
+    if isinstance(value, list) and all(v is None for v in value):
+        return None
+    return value
+
+
+def _why(result, labels: dict) -> list:
+    """Each criterion that held, with its sentence and the school's figures: the letter's own words."""
+    if not result.criteria_met:
+        return []
+    inspections = inspection_dates(result.school, result.academic_year, result.facts or {})
+    return [
+        (criterion, criterion_reason(criterion, result.facts or {}, labels, inspections))
+        for criterion in result.criteria_met
+    ]
 
 
 def _letter_link(request, result, access):
@@ -417,7 +428,9 @@ def result_detail(request, partnership_slug, run_uuid, urn):
     sa = self_assessment_state(request, result)
     assessment = sa["assessment"]
     sa_form = self_assessment_form(result, sa)
-    mod_form = ModerationForm(initial={"agreed_category": result.category or ""}, version=version)
+    mod_form = ModerationForm(
+        initial={"agreed_category": result.category or "", "seen": runs.moderation_seen(result)}, version=version
+    )
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -453,13 +466,14 @@ def result_detail(request, partnership_slug, run_uuid, urn):
             "reveal": reveal,
             "officer": officer,
             "facts": [(k, _show(v)) for k, v in sorted(result.facts.items()) if k != "urn"],
+            "why": _why(result, labels) if reveal else [],
+            "missing_sentences": [missing_sentence(name) for name in result.missing],
             "missing_judgements": [f for f in result.missing if f in JUDGEMENT_FACTS] if officer else [],
             **sa,
             "evidence": [
-                (f"{cat['code']}: {crit['label']}", assessment.evidence.get(crit["id"]))
-                for cat in version.definition["categories"]
-                for crit in cat.get("criteria", [])
-                if assessment and assessment.evidence.get(crit["id"])
+                (item.heading, assessment.evidence[item.key])
+                for item in runs.self_assessment_items(version)
+                if assessment and assessment.evidence.get(item.key)
             ],
             "notes": selectors.moderation_notes(result) if reveal else [],
             "sa_form": sa_form if sa["can_self_assess"] else None,

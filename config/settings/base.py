@@ -208,6 +208,11 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # /api/docs/ loads Redoc from drf-spectacular-sidecar's static files: it works with no internet access.
     "REDOC_DIST": "SIDECAR",
+    # Two choice sets share the field name "kind": each is named.
+    "ENUM_NAME_OVERRIDES": {
+        "ClusterMembershipKindEnum": "schools.models.ClusterMembership.Kind",
+        "ProviderKindEnum": "funding.services.PROVIDER_CHOICES",
+    },
 }
 
 # django-guardian: object grants live in direct foreign-key tables; no anonymous user row.

@@ -13,6 +13,8 @@ runs the task's service itself while the browser polls, as a worker would.
 
 import pytest
 
+from categorisation.wording import label_words
+
 from .pages import main_text, no_sideways_scroll, phone
 
 BASE = "/p/calderdale/categorisation"
@@ -66,7 +68,7 @@ def test_officer_runs_moderates_confirms_downloads_and_edits_a_threshold(browser
         assert "Why" in text and any(reason in text for reason in amber.reasons if reason.startswith("best fit"))
         for met in amber.criteria_met:
             if met["category"] == "AMBER":
-                assert met["label"] in text
+                assert label_words(met["label"]) in text  # the criterion, abbreviations spelt out
         no_sideways_scroll(page, "an AMBER school's result")
 
         # ---- the headteacher self-assesses differently ----

@@ -75,6 +75,7 @@ CATEGORISATION_URLS: dict = {
     "categorisation_letters_zip": _run_kwargs,
     "categorisation_result": _result_kwargs,
     "categorisation_letter": _result_kwargs,
+    "categorisation_letter_template": lambda w: {},
     "categorisation_school": lambda w: {"urn": w.a.school.urn},
     "categorisation_run_progress": _run_kwargs,
     "categorisation_run_export": _run_kwargs,

@@ -22,11 +22,11 @@ def failed(world, officer, rag, data, monkeypatch, django_capture_on_commit_call
     """A confirmed run whose rendering wrote its first letter and then failed."""
     real, calls = letters_module.letter_pdf, []
 
-    def second_fails(result):
+    def second_fails(result, template=None):
         calls.append(result.pk)
         if len(calls) == 2:
             raise OSError("disk full")
-        return real(result)
+        return real(result, template)
 
     monkeypatch.setattr(letters_module, "letter_pdf", second_fails)
     with django_capture_on_commit_callbacks(execute=True):

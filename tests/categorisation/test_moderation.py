@@ -188,7 +188,9 @@ def test_the_letter_names_the_category_and_its_reasons(world, officer, run, djan
     finally:
         letters_module.render_to_string = real
     html = html_seen["html"]
-    assert "AMBER" in html and "KS2 RWM below 60%" in html and "ks2_rwm_expected_pct = 55" in html
+    assert "AMBER" in html and "KS2 reading, writing and maths below 60%" in html
+    assert "Pupils meeting the expected standard in reading, writing and maths at key stage 2 55%." in html
+    assert "ks2_rwm_expected_pct" not in html and " = " not in html
     assert "The Chair of Governors, Alpha Primary School" in html
 
 

@@ -39,10 +39,11 @@ def test_officer_runs_and_reads_why_a_school_is_amber(world, client, run):
     page = client.get(url("categorisation_result", world, run_uuid=run.uuid, urn=world.a.school.urn))
     html = page.content.decode()
     assert "AMBER" in html and "Some concern" in html
-    assert "KS2 RWM below 60%" in html and "KS2 % of pupils meeting the expected standard in RWM combined: 55" in html
+    assert "KS2 reading, writing and maths below 60%" in html
+    assert "Pupils meeting the expected standard in reading, writing and maths at key stage 2 55%." in html
     assert "ks2_rwm_expected_pct" not in html  # the fact by its description, not its name
-    assert "Test RAG, version 1" in html
-    assert "70, 58, 55" in html  # the data used: the three-year history
+    assert "Test RAG, as published on " in html and "version 1" not in html
+    assert "70%, 58%, 55%" in html  # the data used: the three-year history
 
 
 def test_a_running_run_shows_its_progress_and_refreshes(world, login, officer, rag):

@@ -111,6 +111,31 @@ def _get(url):
         return None
 
 
+def _fund_and_bid(side):
+    """A fund and a draft bid of the side's own, so the funding endpoints with ids reach real data."""
+    from decimal import Decimal
+
+    from funding.models import Bid, BidLine, Fund
+
+    fund = Fund.objects.create(
+        partnership=side.partnership,
+        name="Fund",
+        academic_year="2022-23",
+        financial_year="2022-23",
+        budget=Decimal("1000.00"),
+    )
+    bid = Bid.objects.create(
+        partnership=side.partnership,
+        fund=fund,
+        school=side.school,
+        cluster=side.cluster,
+        author=side.users["officer"],
+        title="A bid",
+    )
+    BidLine.objects.create(partnership=side.partnership, bid=bid, area="literacy", requested=Decimal("100.00"))
+    return fund, bid
+
+
 def test_schemathesis_against_the_live_api_as_users_of_two_partnerships(world, start, tmp_path):
     """The live schema served by gunicorn, fuzzed over HTTP by the schemathesis command line, signed in
     with a token of each partnership's officer: no server errors, every response as the schema says."""
@@ -138,12 +163,21 @@ def test_schemathesis_against_the_live_api_as_users_of_two_partnerships(world, s
         token = Token.objects.create(user=side.users["officer"])
         # Path parameters fixed to this side's own partnership, school and cluster, so the fuzzing reaches
         # real data rather than 404s (other values are still generated for the negative cases).
+        fund, bid = _fund_and_bid(side)
         config = tmp_path / f"{side.partnership.slug}.toml"
         config.write_text(
+            # Starting a bid and acting on one refuse most generated bodies by the product's own rules (no such
+            # fund, a role that may not, a state that does not allow it: 400, 403, 409, each in the schema), so
+            # the warning that reads that as a schema too loose is left out; every other warning stays.
+            'warnings = ["missing_auth", "missing_test_data", "base_url_mismatch", "missing_deserializer", '
+            '"unused_openapi_auth", "unsupported_regex", "method_not_allowed", "unmatched_filter", '
+            '"unresolvable_reference", "rate_limited"]\n'
             "[parameters]\n"
             f'"path.partnership_slug" = "{side.partnership.slug}"\n'
             f'"path.urn" = "{side.school.urn}"\n'
             f'"path.cluster_slug" = "{side.cluster.slug}"\n'
+            f'"path.fund_id" = "{fund.uuid}"\n'
+            f'"path.bid_id" = "{bid.uuid}"\n'
         )
         result = subprocess.run(
             [

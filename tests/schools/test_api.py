@@ -156,7 +156,7 @@ def test_api_conforms_to_its_schema(api, keep_connection):
     }
     live = schemathesis.openapi.from_wsgi("/api/schema/", application).include(path_regex=r"^/api/p/")
     operations = [result.ok() for result in live.get_all_operations()]
-    assert len(operations) == 11
+    assert len(operations) == 18
     for operation in operations:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
 

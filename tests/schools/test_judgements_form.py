@@ -438,6 +438,8 @@ def test_no_link_for_missing_data_that_is_not_a_judgement(
     Result.objects.filter(run=run, school=world.a.school).update(missing=["ks2_rwm_expected_pct"])
     html = login(world.a.users["officer"]).get(result_url(world, run)).content.decode()
     assert "Missing data:</strong> KS2 % of pupils meeting the expected standard in RWM combined" in html
+    assert "We did not have KS2 % of pupils meeting the expected standard in reading, writing and maths" in html
+    assert "ks2_rwm_expected_pct" not in html
     assert "Complete the missing judgements" not in html
 
 
