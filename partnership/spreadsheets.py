@@ -43,12 +43,11 @@ class SafeWriter:
             self.writerow(row)
 
 
-def csv_response(filename: str, *, no_store: bool = True) -> tuple[HttpResponse, SafeWriter]:
+def csv_response(filename: str) -> tuple[HttpResponse, SafeWriter]:
     """An attachment response named ``filename``, its byte-order mark written, and the writer for its rows.
-    ``no_store`` (the default) tells browsers and proxies to keep no copy: exports carry protected data."""
+    It tells browsers and proxies to keep no copy, as every answer of the service does (config/security.py)."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    if no_store:
-        response["Cache-Control"] = "no-store"
+    response["Cache-Control"] = "no-store"
     response.write(BOM)
     return response, SafeWriter(response)

@@ -92,7 +92,7 @@ def import_apply(request, partnership_slug, run_uuid):
 @rule_required(services.can_import)
 def import_template(request, partnership_slug):
     """The local data CSV template: the header, one example row (delete it) and nothing else."""
-    response, writer = csv_response("local-data-template.csv", no_store=False)
+    response, writer = csv_response("local-data-template.csv")
     writer.writerow(TEMPLATE_COLUMNS)
     writer.writerow(TEMPLATE_EXAMPLE)
     return response
