@@ -343,9 +343,9 @@ class BidListView(generics.ListCreateAPIView):
             bid = services.bid_create(
                 actor=request.user, fund=fund, school=school, cluster=cluster, lines=lines, **data
             )
-        except (DjangoPermissionDenied, ValidationError) as exc:
-            if isinstance(exc, ValidationError):
-                raise exceptions.ValidationError({"detail": exc.messages}) from None
+        except ValidationError as exc:
+            raise exceptions.ValidationError({"detail": exc.messages}) from None
+        except DjangoPermissionDenied as exc:
             return _refusal(exc)
         return Response(_shown(request, bid), status=status.HTTP_201_CREATED)
 

@@ -9,6 +9,7 @@ from django.utils.text import slugify
 
 from partnership.models import AuditEvent
 
+from . import money
 from .models import Bid
 from .services import PROVIDER_CHOICES
 from .workflow import BY_ACTION, DECISIONS, STATES
@@ -90,7 +91,7 @@ def impact_pdf(bid: Bid) -> bytes:
             "planned": planned,
             "actual": actual,
             "difference": _difference(planned, actual),
-            "approved": sum((line.approved or 0 for line in bid.lines.all()), Decimal("0")),
+            "approved": money.bid_approved_total(bid),
             "filed_by": filed_by,
             "state": STATES[bid.state].lower(),
             "today": timezone.localdate(),

@@ -74,6 +74,17 @@ class AllocationFormula(TenantModel):
             raise ValidationError(errors)
 
 
+def amount_problem(value) -> str:
+    """Why ``value`` is not an amount of money in pounds and pence of 0 or more, or "" when it is."""
+    try:
+        amount = Decimal(str(value))
+    except ArithmeticError:
+        return f"{value!r} is not an amount of money."
+    if not amount.is_finite() or amount < 0 or amount != amount.quantize(PENNY):
+        return f"{value} is not an amount in pounds and pence of 0 or more."
+    return ""
+
+
 def top_up_problems(top_ups) -> list[str]:
     """What is wrong with a formula's top-ups, in words; [] when they are right."""
     if not isinstance(top_ups, list):
@@ -88,18 +99,14 @@ def top_up_problems(top_ups) -> list[str]:
             problems.append(f"{where} needs a label, such as 'One-off top-up 2021/22'.")
         if top_up.get("kind") not in ("fixed", "pot"):
             problems.append(f"{where}: its kind is 'fixed' (an amount per cluster) or 'pot' (shared by pupils).")
+        if "amount" not in top_up:
+            problems.append(f"{where} needs an amount.")
         for key in ("amount", "extra_amount"):
-            if key not in top_up or (key == "extra_amount" and top_up.get(key) in (None, "")):
-                if key == "amount":
-                    problems.append(f"{where} needs an amount.")
+            if key not in top_up or (key == "extra_amount" and top_up[key] in (None, "")):
                 continue
-            try:
-                value = Decimal(str(top_up[key]))
-            except ArithmeticError:
-                problems.append(f"{where}: {top_up[key]!r} is not an amount of money.")
-                continue
-            if not value.is_finite() or value < 0 or value != value.quantize(PENNY):
-                problems.append(f"{where}: {top_up[key]} is not an amount in pounds and pence of 0 or more.")
+            problem = amount_problem(top_up[key])
+            if problem:
+                problems.append(f"{where}: {problem}")
         if top_up.get("extra_amount") not in (None, "") and not top_up.get("extra_cluster"):
             problems.append(f"{where}: say which cluster gets the extra amount.")
     return problems

@@ -13,6 +13,7 @@ from partnership.audit import audit_record
 from partnership.roles import CLUSTER_ROLES, Decision, Role, is_la
 
 from .models import ClusterPlan, PlanReport
+from .selectors import memberships_of
 
 PRIORITY_FIELDS = {
     "priority": "the priority",
@@ -31,17 +32,11 @@ def report_due_dates(academic_year: str) -> dict[str, date]:
     return {PlanReport.Kind.PROGRESS: date(end, 3, 31), PlanReport.Kind.IMPACT: date(end, 9, 30)}
 
 
-def _memberships(actor, partnership):
-    from people.selectors import memberships_for_user
-
-    return memberships_for_user(actor, partnership)
-
-
 def can_write_plan(actor, cluster) -> Decision:
     roles = actor_roles(actor, cluster.partnership)
     if is_la(roles):
         return True, "LA officers write any cluster's plan."
-    mine = _memberships(actor, cluster.partnership)
+    mine = memberships_of(actor, cluster.partnership)
     if any(m.role in CLUSTER_ROLES and m.cluster_id == cluster.pk for m in mine):
         return True, "The cluster's lead and officer write its plan."
     return False, f"Only {cluster.name}'s cluster lead or cluster officer, or an LA officer, writes its plan."

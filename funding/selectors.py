@@ -21,6 +21,13 @@ def bids_for(partnership, user, roles, memberships) -> QuerySet[Bid]:
     ).distinct()
 
 
+def memberships_of(actor, partnership) -> list:
+    """The actor's active memberships of the partnership: none for system work or someone signed out."""
+    from people.selectors import memberships_for_user
+
+    return memberships_for_user(actor, partnership) if getattr(actor, "is_authenticated", False) else []
+
+
 def funds_of(partnership) -> QuerySet[Fund]:
     return Fund.objects.for_partnership(partnership)
 

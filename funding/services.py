@@ -7,7 +7,7 @@ board members approving at once can never commit more than the fund holds."""
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -19,9 +19,8 @@ from partnership.audit import audit_record, snapshot
 from partnership.permissions import require
 from partnership.roles import CLUSTER_ROLES, SCHOOL_ROLES, Decision, Role, is_la, officers_only
 
-from . import money
+from . import money, selectors
 from .models import (
-    PENNY,
     Allocation,
     AllocationFormula,
     AllocationRun,
@@ -33,6 +32,7 @@ from .models import (
     FundingPolicy,
     ImpactReport,
     RateCardRow,
+    amount_problem,
 )
 from .workflow import BY_ACTION, DECISIONS, STATES, Transition
 
@@ -49,12 +49,6 @@ DEFAULT_PROCUREMENT = [
 
 def can_manage_funding(roles) -> Decision:
     return officers_only(roles, "manage the partnership's funds, formula, rate card and funding rules")
-
-
-def _memberships(actor, partnership):
-    from people.selectors import memberships_for_user
-
-    return memberships_for_user(actor, partnership) if getattr(actor, "is_authenticated", False) else []
 
 
 # ---- the formula, allocations and the rate card ------------------------------------------------------
@@ -210,13 +204,10 @@ def policy_of(partnership) -> FundingPolicy:
 
 
 def _amount(value, where: str) -> Decimal:
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        raise ValidationError(f"{where}: {value!r} is not an amount of money.") from None
-    if not amount.is_finite() or amount < 0 or amount != amount.quantize(PENNY):
-        raise ValidationError(f"{where}: {value} is not an amount in pounds and pence of 0 or more.")
-    return amount
+    problem = amount_problem(value)
+    if problem:
+        raise ValidationError(f"{where}: {problem}")
+    return Decimal(str(value))
 
 
 def can_write_bid(roles) -> Decision:
@@ -232,7 +223,7 @@ def bid_create(*, actor, fund: Fund, title: str, lines: list[dict], school=None,
     partnership = fund.partnership
     require(can_write_bid(actor_roles(actor, partnership)))
     if not is_la(actor_roles(actor, partnership)):
-        mine = _memberships(actor, partnership)
+        mine = selectors.memberships_of(actor, partnership)
         if school is not None and not any(m.role == Role.HEAD and m.school_id == school.pk for m in mine):
             raise PermissionDenied(f"You write bids for your own school only, not for {school.name}.")
         if cluster is not None and not any(m.role in CLUSTER_ROLES and m.cluster_id == cluster.pk for m in mine):
@@ -355,13 +346,14 @@ def procurement_problem(bid: Bid, policy: FundingPolicy) -> str:
     return ""
 
 
-PROVIDER_ORDER = ("same_cluster", "other_cluster", "system_leader", "consultancy")
+# Where support is sought, in the order it is to be sought.
 PROVIDER_CHOICES = [
     ("same_cluster", "A school in the same cluster"),
     ("other_cluster", "A school in another cluster"),
     ("system_leader", "System leaders (NLE, LLE, SLE, NLG)"),
     ("consultancy", "Consultancy"),
 ]
+PROVIDER_ORDER = tuple(kind for kind, _ in PROVIDER_CHOICES)
 
 
 def submission_problems(bid: Bid, policy: FundingPolicy) -> list[str]:
@@ -408,7 +400,7 @@ def can_take(actor, bid: Bid, transition: Transition) -> Decision:
     if not allowed_roles and not (is_la(roles) and transition.roles & {Role.OFFICER}):
         names = ", ".join(sorted(Role(r).label.lower() if r in Role.values else r for r in transition.roles))
         return False, f"Only a {names} can {transition.label.lower()}."
-    mine = _memberships(actor, bid.partnership)
+    mine = selectors.memberships_of(actor, bid.partnership)
     officer_taking_it = is_la(roles) and Role.OFFICER in transition.roles
     if transition.scope == "author" and not officer_taking_it and bid.author_id != getattr(actor, "pk", None):
         return False, f"Only the bid's author can {transition.label.lower()}."
