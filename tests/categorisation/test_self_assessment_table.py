@@ -55,8 +55,8 @@ def test_the_table_asks_for_evidence_on_each_thing_it_decides_on_in_words(world,
 
 def test_an_mk_head_sees_the_boxes_worded_by_the_facts_labels(world, login, mk_run):
     html = login(world.a.users["head"]).get(result_url(world, mk_run)).content.decode()
-    assert '<legend class="app-legend--m">What decides the category</legend>' in html
-    assert '<label for="id_evidence_fact:data_trend">Three-year data trend</label>' in html
+    assert '<legend class="govuk-fieldset__legend govuk-fieldset__legend--m">What decides the category</legend>' in html
+    assert '<label class="govuk-label" for="id_evidence_fact:data_trend">Three-year data trend</label>' in html
     assert f">{fact_label('ofsted_grade')}</label>" in html
     for name in ("data_trend", "below_floor", "ofsted_grade"):
         assert f">{name}<" not in html and f"{name}</label>" not in html  # never the engine's names
